@@ -23,7 +23,7 @@ EXTRA_CLEAN    = test/unit/run_unit
 
 # Debian's PGXS would also compile every source to LLVM bitcode with clang,
 # without our C++ flags; the JIT gains nothing from this extension.
-with_llvm = no
+override with_llvm = no
 
 CXX_WARN     = -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CXXFLAGS  = -std=c++17 $(CXX_WARN) -fno-omit-frame-pointer

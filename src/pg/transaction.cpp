@@ -1,0 +1,77 @@
+#include "pg/transaction.hpp"
+
+#include <exception>
+#include <string>
+
+#include "pg/error.hpp"
+#include "pg/pg_call.hpp"
+#include "pg/postgres.hpp"
+
+namespace aveloxis::pg {
+
+void WorkerTxDriver::begin() {
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    SPI_connect();
+    PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+void WorkerTxDriver::commit() {
+    SPI_finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    pgstat_report_stat(false);
+}
+
+void WorkerTxDriver::rollback() {
+    // AbortCurrentTransaction releases SPI (AtEOXact_SPI) and the snapshot stack.
+    AbortCurrentTransaction();
+}
+
+void ProcedureTxDriver::begin() {
+    MemoryContext cxt = CurrentMemoryContext;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(cxt);
+}
+
+void ProcedureTxDriver::commit() {
+    MemoryContext cxt = CurrentMemoryContext;
+    ReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(cxt);
+    SPI_commit();
+}
+
+void ProcedureTxDriver::rollback() {
+    MemoryContext cxt = CurrentMemoryContext;
+    RollbackAndReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(cxt);
+}
+
+
+void in_transaction(TxDriver &tx, const std::function<void()> &fn) {
+    call_pg([&] { tx.begin(); });
+    std::exception_ptr failure;
+    try {
+        fn();
+    } catch (...) {
+        // fn's SPI calls already turned any PostgreSQL error into an exception; what is
+        // left of the transaction is rolled back outside this handler, since rolling back
+        // can itself raise a PostgreSQL error.
+        failure = std::current_exception();
+    }
+    if (failure) {
+        call_pg([&] { tx.rollback(); });
+        std::rethrow_exception(failure);
+    }
+    try {
+        call_pg([&] { tx.commit(); });
+    } catch (const PgError &) {
+        failure = std::current_exception();
+    }
+    if (failure) {
+        call_pg([&] { tx.after_failed_commit(); });
+        std::rethrow_exception(failure);
+    }
+}
+
+}  // namespace aveloxis::pg

@@ -1,0 +1,56 @@
+#include "pipeline/staging.hpp"
+
+#include "pg/spi.hpp"
+#include "util/json_sanitize.hpp"
+
+namespace aveloxis::pipeline {
+
+namespace {
+// Dependency order: users are upserted with every batch; issues before pulls (both write
+// pull_requests); messages last, so their issue or PR exists.
+const char *const kEntityOrder[] = {"repo", "releases", "contributors", "issues", "pulls",
+                                    "issue_comments"};
+}  // namespace
+
+StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &entity,
+                      const std::string &url, const std::string &body) {
+    const std::string clean = util::sanitize_json_text(body);
+    StagedPage page;
+    pg::in_transaction(tx, [&] {
+        auto r = pg::exec(
+            "WITH s AS (INSERT INTO aveloxis_ops.staging "
+            "  (repo_id, platform_id, entity_type, page_url, payload) "
+            "  VALUES ($1::bigint, 1, $2, $3, $4::jsonb) RETURNING payload) "
+            "SELECT CASE jsonb_typeof(payload) WHEN 'array' THEN jsonb_array_length(payload) "
+            "            ELSE 1 END, "
+            "       (SELECT extract(epoch FROM min(aveloxis_ops.gh_time(e ->> 'updated_at')))::bigint "
+            "        FROM jsonb_array_elements(aveloxis_ops.arr(payload)) e) "
+            "FROM s",
+            {pg::param(repo_id), entity, url, clean});
+        page.items = r.int64(0, 0);
+        if (r.at(0, 1)) page.oldest_update = r.int64(0, 1);
+        pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(repo_id)});
+    });
+    return page;
+}
+
+int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages) {
+    int64_t total = 0;
+    for (const char *entity : kEntityOrder) {
+        for (;;) {
+            int64_t n = 0;
+            pg::in_transaction(tx, [&] {
+                auto r = pg::exec(
+                    "SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
+                    {pg::param(repo_id), std::string(entity), pg::param(batch_pages)});
+                n = r.int64(0, 0);
+                pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(repo_id)});
+            });
+            total += n;
+            if (n == 0) break;
+        }
+    }
+    return total;
+}
+
+}  // namespace aveloxis::pipeline
