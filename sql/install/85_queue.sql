@@ -177,7 +177,7 @@ BEGIN
     id := (r ->> 'id')::bigint;
     -- only a well-formed owner/name from the API may change the stored URL
     IF r ->> 'full_name' IS NULL
-       OR r ->> 'full_name' !~ '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$' THEN
+       OR r ->> 'full_name' !~ '^[A-Za-z0-9][A-Za-z0-9_-]{0,38}/[A-Za-z0-9._-]{1,100}$' THEN
         RETURN;
     END IF;
     full_name := r ->> 'full_name';

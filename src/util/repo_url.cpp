@@ -57,12 +57,13 @@ std::string quote_url(std::string_view url) {
     throw UrlError(message);
 }
 
-// GitHub logins: letters, digits and single hyphens, no hyphen at either end, 1..39 long.
+// GitHub logins: letters, digits and single hyphens, no hyphen at either end, 1..39 long;
+// also '_', which Enterprise Managed Users have (login_shortcode).
 bool is_valid_owner(std::string_view owner) {
     if (owner.empty() || owner.size() > kMaxOwnerLength) return false;
     if (owner.front() == '-' || owner.back() == '-') return false;
     if (owner.find("--") != std::string_view::npos) return false;
-    return all_chars(owner, [](char c) { return is_ascii_alnum(c) || c == '-'; });
+    return all_chars(owner, [](char c) { return is_ascii_alnum(c) || c == '-' || c == '_'; });
 }
 
 bool is_valid_repo_name(std::string_view name) {
@@ -148,7 +149,7 @@ RepoUrl parse_github_repo_url(std::string_view url) {
     if (iends_with_ascii(name, ".git")) name.remove_suffix(4);
     if (!is_valid_owner(owner)) {
         fail("invalid GitHub owner '" + printable(owner) +
-                 "' (letters, digits and single hyphens, not starting or ending with a hyphen, "
+                 "' (letters, digits, '_' and single hyphens, not starting or ending with a hyphen, "
                  "at most 39 characters)",
              input);
     }

@@ -174,9 +174,13 @@ TEST(ParseGithubRepoUrl, ExtraPath) {
                  "URL has extra path after owner/repository");
 }
 
+TEST(ParseGithubRepoUrl, EnterpriseManagedUserOwner) {
+    expect_repo("https://github.com/mona_octocorp/augur", "mona_octocorp", "augur");
+}
+
 TEST(ParseGithubRepoUrl, InvalidOwner) {
     for (const std::string &owner :
-         std::vector<std::string>{"-chaoss", "chaoss-", "cha--oss", "cha_oss", "cha.oss",
+         std::vector<std::string>{"-chaoss", "chaoss-", "cha--oss", "cha.oss",
                                   "ch%41oss", std::string(40, 'a'), "caf\xc3\xa9"}) {
         expect_error("https://github.com/" + owner + "/augur", "invalid GitHub owner '");
     }
