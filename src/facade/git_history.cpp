@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -35,29 +36,158 @@ bool ref_exists(git_repository *repo, const std::string &name) {
     throw_git_error("looking up " + name);
 }
 
+// One side of a changed path: the tree entry's object and mode.
+struct Entry {
+    git_oid id;
+    git_filemode_t mode;
+};
+
+// A path whose entry differs between the two trees; a side is absent for an addition or a
+// deletion.
+struct PathChange {
+    std::string path;
+    std::optional<Entry> old_entry, new_entry;
+};
+
+bool is_tree(const git_tree_entry *entry) {
+    return git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE;
+}
+
+// git's tree order (base_name_compare): names as bytes, a tree's name as if followed by '/'.
+// So a file "a" and a directory "a" are different entries, and "a.txt" sorts between them.
+int tree_order(const git_tree_entry *a, const git_tree_entry *b) {
+    const char *name_a = git_tree_entry_name(a);
+    const char *name_b = git_tree_entry_name(b);
+    const size_t length_a = std::strlen(name_a);
+    const size_t length_b = std::strlen(name_b);
+    const size_t common = std::min(length_a, length_b);
+    const int cmp = std::memcmp(name_a, name_b, common);
+    if (cmp != 0) return cmp;
+    const auto next = [common](const char *name, size_t length, const git_tree_entry *entry) {
+        if (common < length) return static_cast<unsigned char>(name[common]);
+        return static_cast<unsigned char>(is_tree(entry) ? '/' : '\0');
+    };
+    const unsigned char c_a = next(name_a, length_a, a);
+    const unsigned char c_b = next(name_b, length_b, b);
+    return c_a < c_b ? -1 : (c_a > c_b ? 1 : 0);
+}
+
+// The changed paths between two trees in the order git's recursive tree diff emits them.
+// Subtrees with the same id are skipped without being read, which is what keeps a walk of a
+// large repository fast (libgit2's tree-to-tree diff visits every entry of both trees).
+class TreeDiff {
+  public:
+    TreeDiff(git_repository *repo, const std::function<bool()> &should_abort)
+        : repo_(repo), should_abort_(should_abort) {}
+
+    // Either tree may be null (the empty tree).
+    std::vector<PathChange> run(const git_tree *old_tree, const git_tree *new_tree) {
+        changes_.clear();
+        compare(old_tree, new_tree, std::string());
+        return std::move(changes_);
+    }
+
+  private:
+    void compare(const git_tree *old_tree, const git_tree *new_tree, const std::string &prefix) {
+        poll_abort(should_abort_);
+        const size_t old_count = old_tree != nullptr ? git_tree_entrycount(old_tree) : 0;
+        const size_t new_count = new_tree != nullptr ? git_tree_entrycount(new_tree) : 0;
+        size_t i = 0;
+        size_t j = 0;
+        while (i < old_count || j < new_count) {
+            const git_tree_entry *old_entry =
+                i < old_count ? git_tree_entry_byindex(old_tree, i) : nullptr;
+            const git_tree_entry *new_entry =
+                j < new_count ? git_tree_entry_byindex(new_tree, j) : nullptr;
+            const int cmp = old_entry == nullptr   ? 1
+                            : new_entry == nullptr ? -1
+                                                   : tree_order(old_entry, new_entry);
+            if (cmp < 0) {
+                one_side(old_entry, nullptr, prefix);
+                ++i;
+            } else if (cmp > 0) {
+                one_side(nullptr, new_entry, prefix);
+                ++j;
+            } else {
+                both_sides(old_entry, new_entry, prefix);
+                ++i;
+                ++j;
+            }
+        }
+    }
+
+    // An entry present on one side only: a file, or a directory whose files all change.
+    void one_side(const git_tree_entry *old_entry, const git_tree_entry *new_entry,
+                  const std::string &prefix) {
+        const git_tree_entry *entry = old_entry != nullptr ? old_entry : new_entry;
+        const std::string path = prefix + git_tree_entry_name(entry);
+        if (is_tree(entry)) {
+            const TreePtr subtree = lookup(entry, path);
+            compare(old_entry != nullptr ? subtree.get() : nullptr,
+                    new_entry != nullptr ? subtree.get() : nullptr, path + "/");
+            return;
+        }
+        PathChange change{path, std::nullopt, std::nullopt};
+        (old_entry != nullptr ? change.old_entry : change.new_entry) = entry_of(entry);
+        changes_.push_back(std::move(change));
+    }
+
+    // Both sides have the name with the same kind (directory or not).
+    void both_sides(const git_tree_entry *old_entry, const git_tree_entry *new_entry,
+                    const std::string &prefix) {
+        if (git_oid_equal(git_tree_entry_id(old_entry), git_tree_entry_id(new_entry)) &&
+            git_tree_entry_filemode(old_entry) == git_tree_entry_filemode(new_entry))
+            return;
+        const std::string path = prefix + git_tree_entry_name(old_entry);
+        if (is_tree(old_entry)) {
+            const TreePtr old_subtree = lookup(old_entry, path);
+            const TreePtr new_subtree = lookup(new_entry, path);
+            compare(old_subtree.get(), new_subtree.get(), path + "/");
+            return;
+        }
+        changes_.push_back({path, entry_of(old_entry), entry_of(new_entry)});
+    }
+
+    static Entry entry_of(const git_tree_entry *entry) {
+        return {*git_tree_entry_id(entry), git_tree_entry_filemode(entry)};
+    }
+
+    TreePtr lookup(const git_tree_entry *entry, const std::string &path) const {
+        git_tree *raw = nullptr;
+        if (git_tree_lookup(&raw, repo_, git_tree_entry_id(entry)) < 0)
+            throw_git_error("reading tree " + oid_hex(*git_tree_entry_id(entry)) + " (" + path +
+                            ")");
+        return TreePtr(raw);
+    }
+
+    git_repository *repo_;
+    const std::function<bool()> &should_abort_;
+    std::vector<PathChange> changes_;
+};
+
 // The bytes git diffs for one side of a file change, and whether git calls them binary.
 class SideContent {
   public:
     // An absent side (the old side of an addition, the new side of a deletion) is empty text.
     SideContent() = default;
 
-    SideContent(git_repository *repo, git_odb *odb, const git_diff_file &file) {
-        if (file.mode == GIT_FILEMODE_COMMIT) {
+    SideContent(git_repository *repo, git_odb *odb, const Entry &entry, const std::string &path) {
+        if (entry.mode == GIT_FILEMODE_COMMIT) {
             // git shows a submodule entry as this one line of text.
-            text_ = "Subproject commit " + oid_hex(file.id) + "\n";
+            text_ = "Subproject commit " + oid_hex(entry.id) + "\n";
             return;
         }
         size_t blob_size = 0;
         git_object_t type = GIT_OBJECT_INVALID;
-        if (git_odb_read_header(&blob_size, &type, odb, &file.id) < 0)
-            throw_git_error("reading the size of blob " + oid_hex(file.id));
+        if (git_odb_read_header(&blob_size, &type, odb, &entry.id) < 0)
+            throw_git_error("reading the size of blob " + oid_hex(entry.id) + " (" + path + ")");
         if (blob_size > kBigFileThreshold) {
             big_ = true;
             return;
         }
         git_blob *raw = nullptr;
-        if (git_blob_lookup(&raw, repo, &file.id) < 0)
-            throw_git_error("reading blob " + oid_hex(file.id) + " of " + file.path);
+        if (git_blob_lookup(&raw, repo, &entry.id) < 0)
+            throw_git_error("reading blob " + oid_hex(entry.id) + " (" + path + ")");
         blob_.reset(raw);
     }
 
@@ -80,7 +210,7 @@ class SideContent {
 
 // Lines added and removed between two texts, as git's numstat counts them (Myers diff).
 std::pair<int64_t, int64_t> count_lines(const SideContent &old_side, const SideContent &new_side,
-                                        const char *path) {
+                                        const std::string &path) {
     git_diff_options options;
     git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
     // Binary was decided by git's rule already; libgit2's own heuristic differs.
@@ -88,33 +218,34 @@ std::pair<int64_t, int64_t> count_lines(const SideContent &old_side, const SideC
     options.context_lines = 0;
     options.interhunk_lines = 0;
     git_patch *raw = nullptr;
-    if (git_patch_from_buffers(&raw, old_side.data(), old_side.size(), path, new_side.data(),
-                               new_side.size(), path, &options) < 0)
-        throw_git_error(std::string("diffing ") + path);
-    PatchPtr patch(raw);
+    if (git_patch_from_buffers(&raw, old_side.data(), old_side.size(), path.c_str(),
+                               new_side.data(), new_side.size(), path.c_str(), &options) < 0)
+        throw_git_error("diffing " + path);
+    const PatchPtr patch(raw);
     size_t added = 0;
     size_t removed = 0;
     if (git_patch_line_stats(nullptr, &added, &removed, patch.get()) < 0)
-        throw_git_error(std::string("counting lines of ") + path);
+        throw_git_error("counting lines of " + path);
     return {static_cast<int64_t>(added), static_cast<int64_t>(removed)};
 }
 
-FileChange file_change(git_repository *repo, git_odb *odb, const git_diff_delta &delta) {
-    const bool has_old = delta.status != GIT_DELTA_ADDED;
-    const bool has_new = delta.status != GIT_DELTA_DELETED;
+FileChange file_change(git_repository *repo, git_odb *odb, const PathChange &path_change) {
     FileChange change;
-    change.path = has_new ? delta.new_file.path : delta.old_file.path;
-
-    const SideContent old_side = has_old ? SideContent(repo, odb, delta.old_file) : SideContent();
-    const SideContent new_side = has_new ? SideContent(repo, odb, delta.new_file) : SideContent();
+    change.path = path_change.path;
+    const auto load = [&](const std::optional<Entry> &entry) {
+        return entry ? SideContent(repo, odb, *entry, change.path) : SideContent();
+    };
+    const SideContent old_side = load(path_change.old_entry);
+    const SideContent new_side = load(path_change.new_entry);
     // Like git, binary wins over "same content": a binary file's mode change shows "-".
     if (old_side.binary() || new_side.binary()) return change;
-    if (has_old && has_new && git_oid_equal(&delta.old_file.id, &delta.new_file.id)) {
+    if (path_change.old_entry && path_change.new_entry &&
+        git_oid_equal(&path_change.old_entry->id, &path_change.new_entry->id)) {
         change.added = 0;
         change.removed = 0;
         return change;
     }
-    std::tie(change.added, change.removed) = count_lines(old_side, new_side, change.path.c_str());
+    std::tie(change.added, change.removed) = count_lines(old_side, new_side, change.path);
     return change;
 }
 
@@ -126,7 +257,7 @@ TreePtr tree_of(git_commit *commit) {
 }
 
 // What `git log --numstat --no-renames` lists: nothing for merges, the diff against the
-// parent (or the empty tree for a root commit) otherwise, in tree order.
+// parent (or the empty tree for a root commit) otherwise.
 std::vector<FileChange> changed_files(git_repository *repo, git_odb *odb, git_commit *commit,
                                       const std::function<bool()> &should_abort) {
     std::vector<FileChange> files;
@@ -143,21 +274,12 @@ std::vector<FileChange> changed_files(git_repository *repo, git_odb *odb, git_co
     }
     const TreePtr new_tree = tree_of(commit);
 
-    git_diff_options options;
-    git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
-    // One entry for a path whose type changed (git's "T"), not a deletion plus an addition;
-    // content is loaded later by us, so libgit2 need not probe it.
-    options.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_SKIP_BINARY_CHECK;
-    git_diff *raw_diff = nullptr;
-    if (git_diff_tree_to_tree(&raw_diff, repo, old_tree.get(), new_tree.get(), &options) < 0)
-        throw_git_error("diffing commit " + oid_hex(*git_commit_id(commit)));
-    const DiffPtr diff(raw_diff);
-
-    const size_t count = git_diff_num_deltas(diff.get());
-    files.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
+    const std::vector<PathChange> changes =
+        TreeDiff(repo, should_abort).run(old_tree.get(), new_tree.get());
+    files.reserve(changes.size());
+    for (const PathChange &change : changes) {
         poll_abort(should_abort);
-        files.push_back(file_change(repo, odb, *git_diff_get_delta(diff.get(), i)));
+        files.push_back(file_change(repo, odb, change));
     }
     return files;
 }

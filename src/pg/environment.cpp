@@ -22,7 +22,9 @@ void handle_sigterm(SIGNAL_ARGS) {
 
 }  // namespace
 
-bool stop_requested() { return got_sigterm || ProcDiePending || QueryCancelPending; }
+bool stop_requested() {
+    return got_sigterm || ProcDiePending || QueryCancelPending;
+}
 
 void install_worker_signal_handlers() {
     pqsignal(SIGTERM, handle_sigterm);

@@ -17,7 +17,7 @@ void install_worker_signal_handlers();
 void reload_config_if_requested();
 
 class PgEnvironment final : public http::Environment {
-public:
+  public:
     bool interrupted() override { return stop_requested(); }
     void sleep_ms(int64_t ms) override;
     int64_t now_ms() override;

@@ -13,7 +13,7 @@
 namespace aveloxis::pg {
 
 class PgError : public std::runtime_error {
-public:
+  public:
     PgError(int sqlerrcode, const std::string &message, std::string detail = {},
             std::string hint = {})
         : std::runtime_error(message),
@@ -24,7 +24,7 @@ public:
     const std::string &detail() const { return detail_; }
     const std::string &hint() const { return hint_; }
 
-private:
+  private:
     int sqlerrcode_;
     std::string detail_;
     std::string hint_;

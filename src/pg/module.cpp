@@ -10,5 +10,6 @@ PGDLLEXPORT void _PG_init(void);
 
 void _PG_init(void) {
     aveloxis::pg::define_settings();
-    if (process_shared_preload_libraries_in_progress) aveloxis::scheduler::register_static_launcher();
+    if (process_shared_preload_libraries_in_progress)
+        aveloxis::scheduler::register_static_launcher();
 }

@@ -42,7 +42,9 @@ void define_int(const char *name, const char *desc, int *var, int def, int min, 
                             nullptr, nullptr);
 }
 
-std::string str(const char *s) { return s ? s : ""; }
+std::string str(const char *s) {
+    return s ? s : "";
+}
 
 }  // namespace
 
@@ -50,8 +52,8 @@ void define_settings() {
     // Workers: read by the launcher; changes apply on reload (SIGHUP).
     define_string("aveloxis.database", "Database the background workers collect into.",
                   &database_guc, "postgres", PGC_SIGHUP);
-    define_int("aveloxis.workers", "Number of collector background workers.", &workers_guc, 2,
-               0, 64, PGC_SIGHUP, 0);
+    define_int("aveloxis.workers", "Number of collector background workers.", &workers_guc, 2, 0,
+               64, PGC_SIGHUP, 0);
     define_int("aveloxis.poll_interval", "How often an idle collector looks for due work.",
                &poll_interval_guc, 2000, 50, 600000, PGC_SIGHUP, GUC_UNIT_MS);
 
@@ -84,14 +86,12 @@ void define_settings() {
                "A job whose heartbeat is older than this returns to the queue (jobs whose "
                "holder died return at once).",
                &stale_lock_timeout_guc, 7200, 10, INT_MAX, PGC_SUSET, GUC_UNIT_S);
-    define_int("aveloxis.staging_batch_pages",
-               "Staged pages processed per transaction.", &staging_batch_guc, 20, 1, 10000,
-               PGC_SUSET, 0);
+    define_int("aveloxis.staging_batch_pages", "Staged pages processed per transaction.",
+               &staging_batch_guc, 20, 1, 10000, PGC_SUSET, 0);
 
     // HTTP behaviour; every wait has a setting so tests can shorten it.
-    define_int("aveloxis.key_reserve",
-               "Requests left unused on every API key, for its owner.", &key_reserve_guc, 50, 0,
-               100000, PGC_SUSET, 0);
+    define_int("aveloxis.key_reserve", "Requests left unused on every API key, for its owner.",
+               &key_reserve_guc, 50, 0, 100000, PGC_SUSET, 0);
     define_int("aveloxis.http_timeout", "Longest time one HTTP request may take.",
                &http_timeout_guc, 60000, 100, INT_MAX, PGC_SUSET, GUC_UNIT_MS);
     define_int("aveloxis.http_connect_timeout", "Longest time to connect to an API host.",
@@ -101,8 +101,8 @@ void define_settings() {
                &http_max_retries_guc, 5, 0, 100, PGC_SUSET, 0);
     define_int("aveloxis.retry_base_delay", "First backoff delay; doubles on each retry.",
                &retry_base_delay_guc, 1000, 0, INT_MAX, PGC_SUSET, GUC_UNIT_MS);
-    define_int("aveloxis.retry_max_delay", "Longest backoff delay.", &retry_max_delay_guc,
-               60000, 0, INT_MAX, PGC_SUSET, GUC_UNIT_MS);
+    define_int("aveloxis.retry_max_delay", "Longest backoff delay.", &retry_max_delay_guc, 60000, 0,
+               INT_MAX, PGC_SUSET, GUC_UNIT_MS);
     define_int("aveloxis.secondary_limit_wait",
                "Wait after a secondary rate limit answer without retry-after.",
                &secondary_limit_wait_guc, 60000, 0, INT_MAX, PGC_SUSET, GUC_UNIT_MS);

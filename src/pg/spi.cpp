@@ -61,8 +61,8 @@ Result exec(const char *sql, const std::vector<Value> &params) {
                     nulls[i] = 'n';
                 }
             }
-            int rc = SPI_execute_with_args(sql, nargs, types.data(), values.data(),
-                                           nulls.data(), false, 0);
+            int rc = SPI_execute_with_args(sql, nargs, types.data(), values.data(), nulls.data(),
+                                           false, 0);
             if (rc < 0) {
                 elog(ERROR, "SPI_execute_with_args failed (%s): %s", SPI_result_code_string(rc),
                      sql);

@@ -27,6 +27,8 @@ struct Result {
 Result exec(const char *sql, const std::vector<Value> &params = {});
 
 // Converts integers for parameters.
-inline Value param(int64_t v) { return std::to_string(v); }
+inline Value param(int64_t v) {
+    return std::to_string(v);
+}
 
 }  // namespace aveloxis::pg

@@ -47,7 +47,6 @@ void ProcedureTxDriver::rollback() {
     MemoryContextSwitchTo(cxt);
 }
 
-
 void in_transaction(TxDriver &tx, const std::function<void()> &fn) {
     call_pg([&] { tx.begin(); });
     std::exception_ptr failure;

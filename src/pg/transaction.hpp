@@ -10,7 +10,7 @@
 namespace aveloxis::pg {
 
 class TxDriver {
-public:
+  public:
     virtual ~TxDriver() = default;
     virtual void begin() = 0;
     virtual void commit() = 0;
@@ -21,7 +21,7 @@ public:
 
 // Background worker: StartTransactionCommand / SPI_connect / snapshot, and back.
 class WorkerTxDriver final : public TxDriver {
-public:
+  public:
     void begin() override;
     void commit() override;
     void rollback() override;
@@ -33,7 +33,7 @@ public:
 // PL/pgSQL function) is cleaned up by rolling the subtransaction back; SPI_commit then
 // commits the step.
 class ProcedureTxDriver final : public TxDriver {
-public:
+  public:
     void begin() override;
     void commit() override;
     void rollback() override;

@@ -47,8 +47,7 @@ PrelimResult run_prelim(pg::TxDriver &tx, platform::PlatformClient &client,
     PrelimResult result;
     result.repo = {job.owner, job.name, std::nullopt};
     platform::RepoFetch fetch = client.fetch_repo(result.repo, "");
-    if (fetch.status == 404 || fetch.status == 410 || fetch.status == 451 ||
-        fetch.status == 403) {
+    if (fetch.status == 404 || fetch.status == 410 || fetch.status == 451 || fetch.status == 403) {
         result.dequeue = gone_reason(fetch.status, fetch.body);
         mark_gone(tx, job.repo_id, *result.dequeue);
         return result;
@@ -71,7 +70,8 @@ PrelimResult run_prelim(pg::TxDriver &tx, platform::PlatformClient &client,
             result.repo.name = full_name.substr(slash + 1);
         }
         if (r.at(0, 2)) result.repo.platform_repo_id = r.int64(0, 2);
-        if (r.at(0, 1)) result.dequeue = "renamed to " + *r.at(0, 1) + ", which is already collected";
+        if (r.at(0, 1))
+            result.dequeue = "renamed to " + *r.at(0, 1) + ", which is already collected";
     });
     return result;
 }
@@ -102,7 +102,8 @@ void collect_listings(pg::TxDriver &tx, platform::PlatformClient &client,
         if (listing.incremental && since) options.since = since->iso;
         auto on_page = [&](const platform::Page &page) {
             try {
-                StagedPage staged = stage_page(tx, job.repo_id, listing.entity, page.url, page.body);
+                StagedPage staged =
+                    stage_page(tx, job.repo_id, listing.entity, page.url, page.body);
                 // The pulls list has no since=: it is read most recently updated first, and
                 // reading stops after the first page that reaches back past the cutoff.
                 if (listing.kind == platform::ListKind::Pulls && since && staged.oldest_update &&

@@ -26,8 +26,8 @@ std::string git_date(int64_t epoch, int offset_minutes) {
     char buf[64];
     int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
     snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d %c%02d%02d", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
     return buf;
 }
 
@@ -87,8 +87,9 @@ RepoGitInfo read_repo_git_info(pg::TxDriver &tx, int64_t repo_id) {
 std::unordered_set<std::string> stored_commits(pg::TxDriver &tx, int64_t repo_id) {
     std::unordered_set<std::string> hashes;
     pg::in_transaction(tx, [&] {
-        auto r = pg::exec("SELECT cmt_hash FROM aveloxis_data.commit_messages WHERE repo_id = $1::bigint",
-                          {pg::param(repo_id)});
+        auto r = pg::exec(
+            "SELECT cmt_hash FROM aveloxis_data.commit_messages WHERE repo_id = $1::bigint",
+            {pg::param(repo_id)});
         for (size_t i = 0; i < r.rows.size(); i++) hashes.insert(r.text(i, 0));
     });
     return hashes;
@@ -124,9 +125,8 @@ FacadeResult run_facade(pg::TxDriver &tx, const pg::Settings &settings, http::En
     facade::SyncResult synced = facade::sync_bare_mirror(sync);
 
     FacadeResult result;
-    result.branch = facade::resolve_branch(sync.dest_dir, info.default_branch.empty()
-                                                              ? synced.default_branch
-                                                              : info.default_branch);
+    result.branch = facade::resolve_branch(
+        sync.dest_dir, info.default_branch.empty() ? synced.default_branch : info.default_branch);
     const auto skip = stored_commits(tx, job.repo_id);
 
     std::string batch = "[";

@@ -8,8 +8,8 @@ namespace aveloxis::pipeline {
 namespace {
 // Dependency order: users are upserted with every batch; issues before pulls (both write
 // pull_requests); messages last, so their issue or PR exists.
-const char *const kEntityOrder[] = {"repo", "releases", "contributors", "issues", "pulls",
-                                    "issue_comments"};
+const char *const kEntityOrder[] = {"repo",   "releases", "contributors",
+                                    "issues", "pulls",    "issue_comments"};
 }  // namespace
 
 StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &entity,
@@ -23,7 +23,8 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
             "  VALUES ($1::bigint, 1, $2, $3, $4::jsonb) RETURNING payload) "
             "SELECT CASE jsonb_typeof(payload) WHEN 'array' THEN jsonb_array_length(payload) "
             "            ELSE 1 END, "
-            "       (SELECT extract(epoch FROM min(aveloxis_ops.gh_time(e ->> 'updated_at')))::bigint "
+            "       (SELECT extract(epoch FROM min(aveloxis_ops.gh_time(e ->> "
+            "'updated_at')))::bigint "
             "        FROM jsonb_array_elements(aveloxis_ops.arr(payload)) e) "
             "FROM s",
             {pg::param(repo_id), entity, url, clean});
@@ -40,9 +41,9 @@ int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages) {
         for (;;) {
             int64_t n = 0;
             pg::in_transaction(tx, [&] {
-                auto r = pg::exec(
-                    "SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
-                    {pg::param(repo_id), std::string(entity), pg::param(batch_pages)});
+                auto r =
+                    pg::exec("SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
+                             {pg::param(repo_id), std::string(entity), pg::param(batch_pages)});
                 n = r.int64(0, 0);
                 pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(repo_id)});
             });

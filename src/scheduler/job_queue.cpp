@@ -42,8 +42,8 @@ std::optional<ClaimedJob> claim_job(pg::TxDriver &tx, const std::string &worker_
 
 void finish_job(pg::TxDriver &tx, const ClaimedJob &job, const JobOutcome &outcome,
                 const pg::Settings &settings) {
-    int next_due = outcome.outcome == "success" ? settings.recollect_interval_s
-                                                : settings.retry_interval_s;
+    int next_due =
+        outcome.outcome == "success" ? settings.recollect_interval_s : settings.retry_interval_s;
     pg::Value error;
     if (!outcome.error.empty()) error = outcome.error;
     HOLD_INTERRUPTS();

@@ -16,7 +16,7 @@ struct ClaimedJob {
     bool force_full = false;
     std::optional<std::string> last_collected;  // timestamptz text; empty: first collection
     int64_t history_id = 0;
-    std::string started_at;                     // timestamptz text of the claim
+    std::string started_at;  // timestamptz text of the claim
 };
 
 struct JobOutcome {

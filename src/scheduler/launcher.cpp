@@ -37,7 +37,7 @@ void fill_common(BackgroundWorker &w, const char *function, const char *type) {
 
 // Collector slots of this launcher.
 class CollectorSet {
-public:
+  public:
     explicit CollectorSet(Oid database) : database_(database) {}
 
     void ensure(int wanted) {
@@ -60,7 +60,7 @@ public:
         handles_.clear();
     }
 
-private:
+  private:
     BackgroundWorkerHandle *start(int slot) {
         BackgroundWorker w;
         fill_common(w, "aveloxis_collector_main", kCollectorType);
@@ -126,7 +126,8 @@ void launcher_loop() {
                 }
                 if (tick % kRecoveryEveryTicks == 0) {
                     int n = recover_stale_jobs(tx, settings);
-                    if (n > 0) elog(LOG, "aveloxis launcher: returned %d orphaned job(s) to the queue", n);
+                    if (n > 0)
+                        elog(LOG, "aveloxis launcher: returned %d orphaned job(s) to the queue", n);
                 }
                 collectors.ensure(settings.workers);
             } else if (started) {
@@ -185,8 +186,8 @@ int start_launcher_for_current_database() {
     }
     pid_t pid;
     if (WaitForBackgroundWorkerStartup(handle, &pid) != BGWH_STARTED) {
-        ereport(ERROR, (errmsg("the aveloxis launcher did not start"),
-                        errhint("See the server log.")));
+        ereport(ERROR,
+                (errmsg("the aveloxis launcher did not start"), errhint("See the server log.")));
     }
     return static_cast<int>(pid);
 }

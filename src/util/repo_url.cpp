@@ -148,10 +148,11 @@ RepoUrl parse_github_repo_url(std::string_view url) {
     std::string_view name = segments[1];
     if (iends_with_ascii(name, ".git")) name.remove_suffix(4);
     if (!is_valid_owner(owner)) {
-        fail("invalid GitHub owner '" + printable(owner) +
-                 "' (letters, digits, '_' and single hyphens, not starting or ending with a hyphen, "
-                 "at most 39 characters)",
-             input);
+        fail(
+            "invalid GitHub owner '" + printable(owner) +
+                "' (letters, digits, '_' and single hyphens, not starting or ending with a hyphen, "
+                "at most 39 characters)",
+            input);
     }
     if (!is_valid_repo_name(name)) {
         fail("invalid repository name '" + printable(name) +

@@ -60,7 +60,7 @@ cluster_reload() { as_postgres "$PG_BIN/pg_ctl" -D "$AVX_PGDIR/data" reload >/de
 avx_psql() {
     local db=$1
     shift
-    as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$AVX_PGDIR" -p "$AVX_PGPORT" -d "$db" "$@"
+    PGOPTIONS="-c client_min_messages=warning" as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$AVX_PGDIR" -p "$AVX_PGPORT" -d "$db" "$@"
 }
 
 # One value: avx_value DB 'SELECT ...'
@@ -105,3 +105,6 @@ bare_copy() {
     git clone -q --bare --no-local "$src" "$dest"
     chown -R postgres: "$dest"
 }
+
+# git CLI on postgres-owned repositories, as root (git refuses other owners' repositories).
+avx_git() { git -c safe.directory='*' "$@"; }

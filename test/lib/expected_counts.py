@@ -108,6 +108,9 @@ def main():
         "pr_messages": sum(1 for n in numbers.values() if n in pr_numbers),
         "releases": len({r["id"] for r in releases}),
         "issues_null_reporter": sum(1 for i in issues.values() if i.get("user") is None),
+        "repo_id": repo.get("id", -1),
+        "repo_stars": repo.get("stargazers_count", repo.get("watchers", -1)),
+        "repo_forks": repo.get("forks_count", repo.get("forks", -1)),
     }
     print("DELETE FROM avx_test.expected WHERE key LIKE '%s.%%';" % prefix)
     for k, v in counts.items():

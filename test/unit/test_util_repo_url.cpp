@@ -180,8 +180,8 @@ TEST(ParseGithubRepoUrl, EnterpriseManagedUserOwner) {
 
 TEST(ParseGithubRepoUrl, InvalidOwner) {
     for (const std::string &owner :
-         std::vector<std::string>{"-chaoss", "chaoss-", "cha--oss", "cha.oss",
-                                  "ch%41oss", std::string(40, 'a'), "caf\xc3\xa9"}) {
+         std::vector<std::string>{"-chaoss", "chaoss-", "cha--oss", "cha.oss", "ch%41oss",
+                                  std::string(40, 'a'), "caf\xc3\xa9"}) {
         expect_error("https://github.com/" + owner + "/augur", "invalid GitHub owner '");
     }
     expect_error("https://github.com/-x/augur", "invalid GitHub owner '-x'");

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every path of the pipeline the real recording lacks, on the synthetic dataset
+# (test/fixtures/synthetic): the pulls list, multi-page comments and issues (pages of 5),
+# releases, duplicate ids in one batch, \u0000 escapes, invalid UTF-8, a ghost user, a rename,
+# a 404, and a repository with nothing but its repo object.
+source "$AVX_TOP/test/lib/cluster.sh"
+source "$AVX_TOP/test/lib/tap.sh"
+source "$AVX_TOP/test/lib/env.sh"
+avx_reset_db
+fake_config '{"page_size_cap": 5}'
+avx_load_expected full aveloxis-test/full
+avx_load_expected badutf8 aveloxis-test/badutf8
+syn=$AVX_SYNTHETIC/github/repos/aveloxis-test
+# Values the extension must store, taken from the files with Python's JSON parser (which
+# turns \u0000 into a NUL that PostgreSQL text cannot hold: the extension drops it).
+python3 - "$syn" <<'PY' | avx_psql "$AVX_DB" >/dev/null
+import json, sys
+d = sys.argv[1]
+issues = {i["number"]: i for i in json.load(open(d + "/full/issues.json"))}
+def q(s): return "'" + s.replace("'", "''") + "'"
+print("CREATE TABLE avx_test.expected_text (key text PRIMARY KEY, value text);")
+print("INSERT INTO avx_test.expected_text VALUES (%s, %s);" % (q("issue4_body"), q(issues[4]["body"].replace("\0", ""))))
+print("INSERT INTO avx_test.expected_text VALUES (%s, %s);" % (q("issue5_title"), q(issues[5]["title"])))
+pages = (len(json.load(open(d + "/full/issues_comments.json"))) + 4) // 5
+print("INSERT INTO avx_test.expected VALUES ('full.comment_pages', %d);" % pages)
+PY
+for r in aveloxis-test/full aveloxis-test/badutf8 aveloxis-test/empty \
+    octokit-fixture-org/rename-repository aveloxis-test/does-not-exist; do
+    avx_value "$AVX_DB" "SELECT aveloxis.add_repo('https://github.com/$r')" >/dev/null
+done
+avx_run_pgtap "$AVX_TOP/test/pgtap/synthetic_edge_cases.sql"
