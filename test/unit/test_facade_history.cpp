@@ -544,6 +544,21 @@ TEST(FacadeSync, TransferSizeLimit) {
     EXPECT_TRUE(sync(source, dir / "mirror.git", nullptr, 60, 10000000).cloned);
 }
 
+// The server runs as postgres; libgit2 would refuse repositories another user owns.
+TEST(FacadeLibrary, RepositoriesOwnedByAnotherUserCanBeRead) {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root to give a repository to another user";
+    TempDir dir;
+    const std::string source = dir / "source";
+    make_repo("bulk", source, "2");
+    run("chown -R 65534 " + sh_quote(source));
+    EXPECT_EQ(walk(source, "main").size(), 1u);
+    const std::string bare = dir / "mirror.git";
+    ASSERT_EQ(sync(source, bare).default_branch, "main");
+    run("chown -R 65534 " + sh_quote(bare));
+    EXPECT_FALSE(sync(source, bare).cloned);
+    EXPECT_EQ(resolve_branch(bare, ""), "main");
+}
+
 // The project's own history, mirrored the way the facade would.
 TEST(FacadeRealRepos, ThisRepository) {
     const std::string self =
