@@ -9,6 +9,7 @@
 set -uo pipefail
 AVX_TOP=${AVX_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 export AVX_TOP
+# shellcheck source=test/lib/cluster.sh
 source "$AVX_TOP/test/lib/cluster.sh"
 
 : "${AVX_PGDIR:?AVX_PGDIR (socket directory of the test cluster) is not set; run avx_env_up first}"

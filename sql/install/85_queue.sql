@@ -16,28 +16,37 @@ $$;
 -- the heartbeat is older than the timeout. A live holder's job is never taken.
 CREATE FUNCTION aveloxis_ops.recover_stale_jobs(p_timeout_seconds integer)
 RETURNS SETOF bigint LANGUAGE sql AS $$
-    WITH stale AS (
-        SELECT q.repo_id, q.history_id, q.locked_pid
+    WITH held AS (
+        SELECT q.repo_id, q.history_id, q.locked_pid,
+               CASE
+                   WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                    WHERE a.pid = q.locked_pid
+                                      AND a.backend_start = q.locked_backend_start)
+                       THEN format('holder PID %s is gone', q.locked_pid)
+                   WHEN q.locked_at < pg_postmaster_start_time()
+                       THEN format('lock of PID %s predates the server start', q.locked_pid)
+                   WHEN q.locked_at < now() - make_interval(secs => p_timeout_seconds)
+                       THEN format('no heartbeat from PID %s for over %s s', q.locked_pid,
+                                   p_timeout_seconds)
+               END AS reason
         FROM aveloxis_ops.collection_queue q
         WHERE q.status = 'collecting'
-          AND (NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-                           WHERE a.pid = q.locked_pid
-                             AND a.backend_start = q.locked_backend_start)
-               OR q.locked_at < pg_postmaster_start_time()
-               OR q.locked_at < now() - make_interval(secs => p_timeout_seconds))
         FOR UPDATE OF q SKIP LOCKED
+    ), stale AS (
+        SELECT * FROM held WHERE reason IS NOT NULL
     ), closed AS (
         UPDATE aveloxis_ops.worker_history h
         SET finished_at = now(), outcome = 'interrupted',
-            error = format('job holder (PID %s) disappeared; recovered by PID %s',
-                           s.locked_pid, pg_backend_pid())
+            error = 'recovered by PID ' || pg_backend_pid() || ': ' || s.reason
         FROM stale s
         WHERE h.history_id = s.history_id AND h.finished_at IS NULL
+    ), status AS (
+        UPDATE aveloxis_ops.collection_status c SET core_status = 'Pending'
+        FROM stale s WHERE c.repo_id = s.repo_id
     )
     UPDATE aveloxis_ops.collection_queue q
     SET status = 'queued', locked_by = NULL, locked_pid = NULL, locked_backend_start = NULL,
-        locked_at = NULL, history_id = NULL,
-        last_error = format('recovered: holder PID %s was gone', s.locked_pid)
+        locked_at = NULL, history_id = NULL, last_error = 'recovered: ' || s.reason
     FROM stale s
     WHERE q.repo_id = s.repo_id
     RETURNING q.repo_id;
@@ -109,11 +118,29 @@ CREATE FUNCTION aveloxis_ops.finish_job(p_repo_id bigint, p_history_id bigint, p
                                         p_started_at timestamptz, p_next_due_seconds integer)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    -- A job recovered from this backend (its heartbeat timed out) is no longer ours: its
+    -- queue row and its closed history row are left as the recovery wrote them.
+    PERFORM 1 FROM aveloxis_ops.collection_queue q
+    WHERE q.repo_id = p_repo_id AND q.locked_pid = pg_backend_pid()
+      AND q.history_id = p_history_id
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE WARNING 'aveloxis: the job of repo_id % was recovered by another worker; its outcome (%) is not recorded',
+            p_repo_id, p_outcome;
+        RETURN;
+    END IF;
+
     UPDATE aveloxis_ops.worker_history
     SET finished_at = now(), outcome = p_outcome, error = p_error,
         counts = coalesce(p_counts, '{}'), http_stats = p_http_stats,
         http_requests = (p_http_stats ->> 'requests')::bigint
     WHERE history_id = p_history_id;
+
+    -- Phases a run did not finish go back to Pending (interrupted) or Standby (dequeued).
+    UPDATE aveloxis_ops.collection_status c
+    SET core_status = CASE p_outcome WHEN 'interrupted' THEN 'Pending'
+                                     WHEN 'dequeued' THEN 'Standby' ELSE c.core_status END
+    WHERE c.repo_id = p_repo_id AND c.core_status = 'Collecting';
 
     UPDATE aveloxis_ops.collection_queue q
     SET status = CASE p_outcome WHEN 'dequeued' THEN 'dequeued' ELSE 'queued' END,

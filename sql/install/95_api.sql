@@ -24,6 +24,9 @@ DECLARE
     v_group_id bigint;
     v_repo_id bigint;
 BEGIN
+    IF url IS NULL THEN
+        RAISE EXCEPTION 'repository URL must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF priority IS NULL OR priority < 0 THEN
         RAISE EXCEPTION 'priority must be a number >= 0 (lower runs first), not %', priority
             USING ERRCODE = 'invalid_parameter_value';
@@ -65,13 +68,15 @@ COMMENT ON FUNCTION aveloxis.add_repo(text, integer, text) IS
 CREATE FUNCTION aveloxis.add_key(token text, platform text DEFAULT 'github')
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     v_platform smallint;
     v_key_id bigint;
 BEGIN
     v_platform := CASE lower(platform) WHEN 'github' THEN 1 WHEN 'gitlab' THEN 2 END;
     IF v_platform IS NULL THEN
-        RAISE EXCEPTION 'unknown platform "%": use ''github'' or ''gitlab''', platform
+        -- the value is not echoed: with the arguments swapped it would be the token
+        RAISE EXCEPTION 'unknown platform: use ''github'' or ''gitlab'' (add_key(token, platform))'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF token IS NULL OR length(token) < 10 OR length(token) > 255 OR token !~ '^[\x21-\x7e]+$' THEN

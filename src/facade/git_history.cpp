@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "facade/git_util.hpp"
@@ -416,8 +417,10 @@ void walk_history(const std::string &repo_dir, const std::string &branch,
     if (git_revwalk_new(&raw_walk, repo.get()) < 0)
         throw_git_error("starting a history walk in " + repo_dir);
     const RevwalkPtr walk(raw_walk);
-    // Unsorted walks stream; a sorted one would first load every commit.
-    if (git_revwalk_sorting(walk.get(), GIT_SORT_NONE) < 0 ||
+    // Parents before children, so a consumer that stores commits in batches can link each
+    // commit to parents already stored. libgit2 loads the commit graph (ids and parents, not
+    // trees) for this order; the per-commit diffs still stream.
+    if (git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
         git_revwalk_push(walk.get(), &tip) < 0)
         throw_git_error("starting a history walk of " + ref + " in " + repo_dir);
 

@@ -33,10 +33,10 @@ struct CommitInfo {
 // branch HEAD points to if that exists. Throws FacadeError if neither does.
 std::string resolve_branch(const std::string &repo_dir, const std::string &preferred_branch);
 
-// Calls on_commit once for every commit reachable from refs/heads/<branch>, newest first
-// (libgit2's unsorted walk), with what `git log --numstat --no-renames <branch>` shows for it.
-// Commits whose hash is in *skip (may be null) are neither diffed nor reported, but the walk
-// goes on through their parents. Streams: only the current commit is held in memory.
+// Calls on_commit once for every commit reachable from refs/heads/<branch>, parents before
+// children (reverse topological order), with what `git log --numstat --no-renames <branch>`
+// shows for it. Commits whose hash is in *skip (may be null) are neither diffed nor reported.
+// Only the commit graph and the current commit are held in memory.
 // should_abort is polled per commit and per file; true ends the walk with FacadeInterrupted.
 // Exceptions from on_commit propagate unchanged.
 void walk_history(const std::string &repo_dir, const std::string &branch,

@@ -18,6 +18,11 @@ PG_FUNCTION_INFO_V1(aveloxis_collect_now);
 }
 
 Datum aveloxis_start_workers(PG_FUNCTION_ARGS) {
+    if (!superuser()) {
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("aveloxis.start_workers requires superuser: the workers run as "
+                               "superuser")));
+    }
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     int pid = aveloxis::scheduler::start_launcher_for_current_database();
     SPI_finish();

@@ -101,6 +101,11 @@ RepoUrl parse_github_repo_url(std::string_view url) {
     }
 
     const std::size_t scheme_end = input.find("://");
+    if (scheme_end == std::string_view::npos && input.rfind("git@", 0) == 0) {
+        fail(
+            "SSH clone addresses are not repository URLs (use https://github.com/owner/repository)",
+            input);
+    }
     if (scheme_end == std::string_view::npos) {
         fail("not a URL (expected https://github.com/owner/repository)", input);
     }

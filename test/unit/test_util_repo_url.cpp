@@ -74,7 +74,6 @@ TEST(ParseGithubRepoUrl, NotAUrl) {
     expect_error("   ", "not a URL");
     expect_error("github.com/chaoss/augur", "not a URL");
     expect_error("chaoss/augur", "not a URL");
-    expect_error("git@github.com:chaoss/augur.git", "not a URL");
     expect_error("://github.com/a/b", "not a URL");
     expect_error("ht~tp://github.com/a/b", "not a URL");
     expect_error("https://", "not a URL");
@@ -172,6 +171,10 @@ TEST(ParseGithubRepoUrl, ExtraPath) {
                  "URL has extra path after owner/repository");
     expect_error("https://github.com/chaoss/augur.git/info/refs",
                  "URL has extra path after owner/repository");
+}
+
+TEST(ParseGithubRepoUrl, SshAddressGetsItsOwnMessage) {
+    expect_error("git@github.com:chaoss/augur.git", "SSH clone addresses are not repository URLs");
 }
 
 TEST(ParseGithubRepoUrl, EnterpriseManagedUserOwner) {
