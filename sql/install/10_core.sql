@@ -1,11 +1,16 @@
 -- Platforms, repository groups and repositories.
 
 CREATE TABLE aveloxis_data.platforms (
-    platform_id   smallint PRIMARY KEY,
-    platform_name text NOT NULL UNIQUE
+    platform_id          smallint PRIMARY KEY,
+    platform_name        text NOT NULL UNIQUE,
+    tool_source          text NOT NULL DEFAULT 'aveloxis',
+    tool_version         text NOT NULL DEFAULT '0.1.0',
+    data_source          text NOT NULL DEFAULT 'aveloxis install script',
+    data_collection_date timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE aveloxis_data.platforms IS 'Code hosting platforms: 1 GitHub, 2 GitLab, 3 plain git';
-INSERT INTO aveloxis_data.platforms VALUES (1, 'GitHub'), (2, 'GitLab'), (3, 'Git');
+INSERT INTO aveloxis_data.platforms (platform_id, platform_name)
+VALUES (1, 'GitHub'), (2, 'GitLab'), (3, 'Git');
 
 CREATE TABLE aveloxis_data.repo_groups (
     repo_group_id        bigserial PRIMARY KEY,

@@ -2,7 +2,7 @@
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
-SELECT plan(31);
+SELECT plan(33);
 
 SELECT ok(avx_test.wait_until(
     $$SELECT count(*) = 5 FROM aveloxis_ops.worker_history WHERE finished_at IS NOT NULL$$, 120),
@@ -97,6 +97,15 @@ SELECT results_eq(
     $$VALUES ('dequeued'::text, true)$$, '404: dequeued and marked archived');
 SELECT matches(dequeued_reason, 'HTTP 404', '404: the reason names the status')
 FROM aveloxis.queue WHERE repo_git = 'https://github.com/aveloxis-test/does-not-exist';
+
+-- the contributors listing
+SELECT is(count(*), (SELECT count(*) FROM avx_test.listed_contributors),
+          'full: every user of the contributors listing is a contributor')
+FROM aveloxis_data.contributors WHERE gh_user_id IN (SELECT user_id FROM avx_test.listed_contributors);
+SELECT is(count(*), (SELECT count(*) FROM avx_test.listed_contributors),
+          'full: ... with a GitHub identity row')
+FROM aveloxis_data.contributor_identities
+WHERE platform_id = 1 AND platform_user_id IN (SELECT user_id FROM avx_test.listed_contributors);
 
 -- contributors are keyed by platform id; none is duplicated
 SELECT is(count(*), count(DISTINCT gh_user_id), 'one contributor row per GitHub user id')

@@ -21,6 +21,9 @@ def q(s): return "'" + s.replace("'", "''") + "'"
 print("CREATE TABLE avx_test.expected_text (key text PRIMARY KEY, value text);")
 print("INSERT INTO avx_test.expected_text VALUES (%s, %s);" % (q("issue4_body"), q(issues[4]["body"].replace("\0", ""))))
 print("INSERT INTO avx_test.expected_text VALUES (%s, %s);" % (q("issue5_title"), q(issues[5]["title"])))
+print("CREATE TABLE avx_test.listed_contributors (user_id bigint);")
+for c in json.load(open(d + "/full/contributors.json")):
+    print("INSERT INTO avx_test.listed_contributors VALUES (%d);" % c["id"])
 pages = (len(json.load(open(d + "/full/issues_comments.json"))) + 4) // 5
 print("INSERT INTO avx_test.expected VALUES ('full.comment_pages', %d);" % pages)
 PY

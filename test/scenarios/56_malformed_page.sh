@@ -84,6 +84,8 @@ echo "# last_error: $ERR"
 check "$T: last_error names the issues page $BAD_PAGE" grep -qE "issues page $BAD_PAGE\\b.*page=$BAD_PAGE" <<<"$ERR"
 check "$T: last_error says the page was not stored" grep -q "not stored" <<<"$ERR"
 check_eq "$T: worker_history error = queue last_error" "$ERR" "$(last_run "coalesce(error, '')")"
+check_eq "$T: collection_status.core_status after the bad page" Error \
+    "$(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")"
 
 want_issues=$(issues_outside_bad_page)
 got_issues=$(count_rows issues)
@@ -111,6 +113,8 @@ check "$T: aveloxis.recollect() accepted" q_ok "SELECT aveloxis.recollect('$URL'
 check "$T: the recollection finishes within 60 s" wait_for 60 runs_done 2
 check_eq "$T: recollection outcome" success "$(last_run outcome)"
 check_eq "$T: recollection clears last_error" "" "$(q "SELECT coalesce(last_error, '') FROM aveloxis.queue WHERE repo_id = $RID")"
+check_eq "$T: collection_status core/facade after the recollection" "Success|Success" \
+    "$(q "SELECT core_status || '|' || facade_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")"
 check_full_counts "after recollect"
 check_eq "$T: after recollect: comments linked to their issues = fixture issue_messages" \
     "$(q "SELECT avx_test.expect('full.issue_messages')")" \
