@@ -90,10 +90,13 @@ BEGIN
     UPDATE aveloxis_ops.collection_status s SET core_status = 'Collecting'
     WHERE s.repo_id = v_repo;
 
+    -- The incremental window starts at the last run whose API phase succeeded, even if
+    -- that run's facade failed: a repo with a failing clone is not refetched in full.
     RETURN QUERY
     SELECT r.repo_id, r.repo_git, r.repo_owner, r.repo_name, q.force_full_collect,
-           q.last_collected, v_hist
+           coalesce(s.core_data_last_collected, q.last_collected), v_hist
     FROM aveloxis_data.repos r JOIN aveloxis_ops.collection_queue q USING (repo_id)
+    LEFT JOIN aveloxis_ops.collection_status s USING (repo_id)
     WHERE r.repo_id = v_repo;
 END;
 $$;
@@ -163,20 +166,22 @@ BEGIN
 END;
 $$;
 
--- Per-phase status in Augur's vocabulary.
-CREATE FUNCTION aveloxis_ops.set_phase_status(p_repo_id bigint, p_phase text, p_status text)
+-- Per-phase status in Augur's vocabulary. A successful phase records the start of its job as
+-- its data_last_collected: items updated while the job ran are picked up next time.
+CREATE FUNCTION aveloxis_ops.set_phase_status(p_repo_id bigint, p_phase text, p_status text,
+                                              p_job_started_at timestamptz)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF p_phase = 'core' THEN
         UPDATE aveloxis_ops.collection_status
         SET core_status = p_status,
-            core_data_last_collected = CASE WHEN p_status = 'Success' THEN now()
+            core_data_last_collected = CASE WHEN p_status = 'Success' THEN p_job_started_at
                                             ELSE core_data_last_collected END
         WHERE repo_id = p_repo_id;
     ELSIF p_phase = 'facade' THEN
         UPDATE aveloxis_ops.collection_status
         SET facade_status = p_status,
-            facade_data_last_collected = CASE WHEN p_status = 'Success' THEN now()
+            facade_data_last_collected = CASE WHEN p_status = 'Success' THEN p_job_started_at
                                               ELSE facade_data_last_collected END
         WHERE repo_id = p_repo_id;
     ELSE

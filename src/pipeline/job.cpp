@@ -37,10 +37,12 @@ std::optional<Since> incremental_since(pg::TxDriver &tx, const pg::Settings &set
     return since;
 }
 
-void set_phase_status(pg::TxDriver &tx, int64_t repo_id, const char *phase, const char *status) {
+void set_phase_status(pg::TxDriver &tx, const scheduler::ClaimedJob &job, const char *phase,
+                      const char *status) {
     pg::in_transaction(tx, [&] {
-        pg::exec("SELECT aveloxis_ops.set_phase_status($1::bigint, $2, $3)",
-                 {pg::param(repo_id), std::string(phase), std::string(status)});
+        pg::exec("SELECT aveloxis_ops.set_phase_status($1::bigint, $2, $3, $4::timestamptz)",
+                 {pg::param(job.repo_id), std::string(phase), std::string(status),
+                  job.started_at});
     });
 }
 
@@ -96,7 +98,7 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
     }
     out.http_stats_json = stats_json(client.stats());
     process_staging(tx, job.repo_id, settings.staging_batch_pages);
-    set_phase_status(tx, job.repo_id, "core", errors.empty() ? "Success" : "Error");
+    set_phase_status(tx, job, "core", errors.empty() ? "Success" : "Error");
     return dequeue;
 }
 
@@ -116,12 +118,12 @@ scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
         } else if (settings.facade_enabled) {
             try {
                 run_facade(tx, settings, env, job);
-                set_phase_status(tx, job.repo_id, "facade", "Success");
+                set_phase_status(tx, job, "facade", "Success");
             } catch (const facade::FacadeInterrupted &) {
                 throw http::Interrupted("stopped during the facade phase");
             } catch (const facade::FacadeError &e) {
                 errors.push_back(std::string("facade: ") + e.what());
-                set_phase_status(tx, job.repo_id, "facade", "Failed Clone");
+                set_phase_status(tx, job, "facade", "Failed Clone");
             }
         }
     } catch (const http::Interrupted &e) {

@@ -47,6 +47,17 @@ check "after recollect() the run is full again (no since=)" bash -c "curl -sf '$
 check_eq "force_full_collect is cleared by the successful full run" "f" \
     "$(avx_value "$AVX_DB" "SELECT force_full_collect FROM aveloxis_ops.collection_queue")"
 
+# A repo whose clone fails (no mirror) still gets incremental API runs: the window starts
+# at the last run whose API phase succeeded.
+bad=https://github.com/aveloxis-test/badutf8
+avx_psql "$AVX_DB" -c "CALL aveloxis.collect_now('$bad')" >/dev/null 2>&1
+fake_reset_log
+avx_psql "$AVX_DB" -c "CALL aveloxis.collect_now('$bad')" >/dev/null 2>&1
+check_eq "a run with a failed facade is recorded as an error" "error" \
+    "$(avx_value "$AVX_DB" "SELECT outcome FROM aveloxis_ops.worker_history h WHERE repo_git = '$bad' ORDER BY history_id DESC LIMIT 1")"
+check "after a failed facade the next API run is still incremental (since=)" \
+    grep -q 'badutf8/issues?state=all&per_page=100&since=' <<<"$(fake_log)"
+
 err=$(avx_psql "$AVX_DB" -c "CALL aveloxis.collect_now('https://example.org/a/b')" 2>&1)
 check "collect_now refuses a foreign URL with a clear error" grep -q "not a GitHub host" <<<"$err"
 

@@ -15,6 +15,7 @@ URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 
 q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
+q_ok() { q "$1" >/dev/null; }
 runs_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge "$1" ]; }
 last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
 sighups() { grep -c 'received SIGHUP, reloading configuration files' "$AVX_PGDIR/server.log"; }
@@ -83,7 +84,7 @@ check "$T: fake accepts a persistent 500 on the releases listing" \
     fake_config '{"fail_5xx": 1000, "fail_5xx_path_re": "/releases"}'
 fake_reset_log
 PIDS_BEFORE=$(q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'")
-check "$T: aveloxis.recollect() accepted" bash -c '"$@" >/dev/null' _ q "SELECT aveloxis.recollect('$URL')"
+check "$T: aveloxis.recollect() accepted" q_ok "SELECT aveloxis.recollect('$URL')"
 check "$T: the second run finishes within 60 s" wait_for 60 runs_done 2
 check_eq "$T: outcome when a 500 outlasts the retries" error "$(last_run outcome)"
 ERR=$(last_run "coalesce(error, '')")
