@@ -127,6 +127,13 @@ void KeyPool::drop(int64_t key_id) {
     if (Entry *e = find(key_id)) e->dropped = true;
 }
 
+std::vector<int64_t> KeyPool::dropped_key_ids() const {
+    std::vector<int64_t> ids;
+    for (const Entry &e : keys_)
+        if (e.dropped) ids.push_back(e.key.key_id);
+    return ids;
+}
+
 size_t KeyPool::size() const {
     return static_cast<size_t>(
         std::count_if(keys_.begin(), keys_.end(), [](const Entry &e) { return !e.dropped; }));

@@ -58,6 +58,8 @@ class KeyPool {
 
     // Keys not dropped.
     size_t size() const;
+    // Keys dropped as invalid, for the caller to record.
+    std::vector<int64_t> dropped_key_ids() const;
     bool has_keys_configured() const { return !keys_.empty(); }
     std::optional<BucketState> state(std::optional<int64_t> key_id, std::string_view bucket) const;
 

@@ -41,8 +41,7 @@ void set_phase_status(pg::TxDriver &tx, const scheduler::ClaimedJob &job, const 
                       const char *status) {
     pg::in_transaction(tx, [&] {
         pg::exec("SELECT aveloxis_ops.set_phase_status($1::bigint, $2, $3, $4::timestamptz)",
-                 {pg::param(job.repo_id), std::string(phase), std::string(status),
-                  job.started_at});
+                 {pg::param(job.repo_id), std::string(phase), std::string(status), job.started_at});
     });
 }
 
@@ -73,6 +72,20 @@ platform::GitHubSettings github_settings(const pg::Settings &s) {
     return g;
 }
 
+// Keys GitHub answered 401 for are not used again by any worker.
+void mark_invalid_keys(pg::TxDriver &tx, const std::vector<int64_t> &key_ids) {
+    if (key_ids.empty()) return;
+    std::string list = "{";
+    for (int64_t id : key_ids) list += (list.size() > 1 ? "," : "") + std::to_string(id);
+    list += "}";
+    pg::in_transaction(tx, [&] {
+        pg::exec(
+            "UPDATE aveloxis_ops.worker_oauth SET invalid_at = now() "
+            "WHERE key_id = ANY ($1::bigint[]) AND invalid_at IS NULL",
+            {list});
+    });
+}
+
 // The API part of a job: prelim, listings, processing. Returns the dequeue reason, if any.
 std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &settings,
                                           http::Environment &env, const scheduler::ClaimedJob &job,
@@ -97,6 +110,7 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
         throw;
     }
     out.http_stats_json = stats_json(client.stats());
+    mark_invalid_keys(tx, keys.dropped_key_ids());
     process_staging(tx, job.repo_id, settings.staging_batch_pages);
     set_phase_status(tx, job, "core", errors.empty() ? "Success" : "Error");
     return dequeue;

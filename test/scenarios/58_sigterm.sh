@@ -80,6 +80,8 @@ check "$T: the run was closed by its collector within 5000 ms of SIGTERM (${TERM
     test "${TERM_MS:-99999}" -ge 0 -a "${TERM_MS:-99999}" -lt 5000
 check_eq "$T: the $N_STAGED pages staged before SIGTERM are still there, unprocessed" "$N_STAGED" \
     "$(q "SELECT count(*) FROM aveloxis_ops.staging WHERE repo_id = $RID AND staging_id <= $MAX_ID AND NOT processed")"
+check "$T: collection_status.core_status no longer 'Collecting' after the release ($(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID"))" \
+    test "$(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")" != Collecting
 check "$T: the launcher starts a replacement collector (2 collectors, $PID not among them) within 15 s" \
     wait_for 15 replaced "$PID"
 check_eq "$T: pg_postmaster_start_time() unchanged (SIGTERM is no crash)" "$PM_START" "$(q "SELECT pg_postmaster_start_time()")"

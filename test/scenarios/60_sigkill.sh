@@ -76,6 +76,8 @@ check "$T: the killed run's error names the dead PID $PID: $H_ERR" grep -qw "$PI
 check "$T: the repo is collected again within 60 s of the kill" wait_for 60 rerun_done
 check_eq "$T: outcome of the run after the crash" success \
     "$(q "SELECT outcome FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND history_id > $HIST ORDER BY history_id DESC LIMIT 1")"
+check_eq "$T: collection_status core/facade after the new run" "Success|Success" \
+    "$(q "SELECT core_status || '|' || facade_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")"
 check_full_counts "after kill -9 and recovery"
 check_eq "$T: the $N_STAGED staging rows committed before the kill are all still there" "$N_STAGED" \
     "$(q "SELECT count(*) FROM aveloxis_ops.staging WHERE repo_id = $RID AND staging_id <= $MAX_ID")"

@@ -60,6 +60,8 @@ check "$T: the job is released (queued, no locked_pid) within 10 s" wait_for 10 
 check_eq "$T: the released run: outcome" interrupted "$(q "SELECT outcome FROM aveloxis_ops.worker_history WHERE history_id = $HIST")"
 LAST_ERR=$(q "SELECT coalesce(last_error, '') FROM aveloxis_ops.collection_queue WHERE repo_id = $RID")
 check "$T: released by its collector, not by stale-lock recovery (last_error: $LAST_ERR)" test "${LAST_ERR#recovered}" = "$LAST_ERR"
+check "$T: collection_status.core_status no longer 'Collecting' after the release ($(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID"))" \
+    test "$(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")" != Collecting
 check "$T: the old collectors are stopped with the launcher" wait_for 10 collectors_gone
 if wait_for 20 new_launcher "$LPID"; then
     pass "$T: a new launcher runs within 20 s of SIGTERM (restart time 5 s): PID $(launcher_pid)"

@@ -48,6 +48,8 @@ check "$T: released before the rate-limit reset (the wait was cut short)" \
 check_eq "$T: the run's outcome" interrupted "$(q "SELECT outcome FROM aveloxis_ops.worker_history WHERE history_id = $HIST")"
 LAST_ERR=$(q "SELECT coalesce(last_error, '') FROM aveloxis_ops.collection_queue WHERE repo_id = $RID")
 check "$T: released by its collector, not by stale-lock recovery (last_error: $LAST_ERR)" test "${LAST_ERR#recovered}" = "$LAST_ERR"
+check "$T: collection_status.core_status no longer 'Collecting' after the release ($(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID"))" \
+    test "$(q "SELECT core_status FROM aveloxis_ops.collection_status WHERE repo_id = $RID")" != Collecting
 check_eq "$T: fake log: nothing was sent into the exhausted budget" 0 \
     "$(fake_log | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["fault"] == "rate_limited"))')"
 check "$T: a replacement collector runs (2 collectors) within 15 s" wait_for 15 avx_collectors_running 2
