@@ -466,5 +466,3 @@ CALL aveloxis.collect_now(NULL);
 SELECT count(*) AS repos FROM aveloxis_data.repos;  -- still 4
 
 DROP EXTENSION aveloxis CASCADE;
--- CREATE EXTENSION made the schema aveloxis, but it is no member of the extension
-DROP SCHEMA aveloxis;

@@ -150,4 +150,5 @@ DROP OWNED BY avx_admin, avx_analyst;  -- revokes every privilege granted to the
 DROP ROLE avx_admin;
 DROP ROLE avx_analyst;
 DROP EXTENSION aveloxis CASCADE;
-DROP SCHEMA aveloxis;
+-- the schema aveloxis is a member of the extension: it went with it
+SELECT count(*) AS aveloxis_schemas_left FROM pg_namespace WHERE nspname LIKE 'aveloxis%';

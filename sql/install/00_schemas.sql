@@ -5,8 +5,10 @@
 --   aveloxis       the SQL API a DBA calls (add_repo, add_key, prioritize, collect_now, ...)
 --   aveloxis_data  collected data, Augur/Aveloxis table and column names
 --   aveloxis_ops   operational state: queue, staging, status, keys, worker history
+CREATE SCHEMA aveloxis;
 CREATE SCHEMA aveloxis_data;
 CREATE SCHEMA aveloxis_ops;
+COMMENT ON SCHEMA aveloxis IS 'aveloxis: the SQL API (add_repo, add_key, prioritize, collect_now, queue)';
 COMMENT ON SCHEMA aveloxis_data IS 'aveloxis: collected community-health data (Augur-compatible names)';
 COMMENT ON SCHEMA aveloxis_ops IS 'aveloxis: queue, staging, collection status, API keys, worker history';
 

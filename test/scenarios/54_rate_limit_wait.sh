@@ -81,6 +81,7 @@ check_ge "$T: worker_history http_stats.rate_limit_waits" 1 \
 # the token (reset = ceil(start + rate_reset_seconds)); a request at or after the reset opens
 # the next one. Results: one "key=value" per line.
 LOG=$(fake_log)
+n_requests='' n_anonymous='' n_rate_limited='' n_windows='' n_exhausted_windows='' max_per_window='' n_inside_wait='' first_wait_ms=0
 eval "$(python3 - "$LOG" "$TOKEN" "$LIMIT" "$RESET_S" <<'PY'
 import hashlib, json, math, sys
 log = sorted(json.loads(sys.argv[1]), key=lambda r: r["ts"])

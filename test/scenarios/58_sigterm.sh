@@ -59,7 +59,8 @@ check_eq "$T: the job holder PID $PID is an aveloxis collector" "aveloxis collec
 DUE=$(q "UPDATE aveloxis_ops.collection_queue SET due_at = now() + interval '1 hour' WHERE repo_id = $RID RETURNING due_at")
 read -r N_STAGED MAX_ID <<<"$(q "SELECT count(*) || ' ' || coalesce(max(staging_id), 0) FROM aveloxis_ops.staging WHERE repo_id = $RID")"
 echo "# terminating collector PID $PID (history_id $HIST) with $N_STAGED staged pages"
-T_TERM=$(q "SELECT extract(epoch FROM clock_timestamp()) FROM pg_terminate_backend($PID)")
+T_TERM=$(q "SELECT extract(epoch FROM clock_timestamp())")
+q_ok "SELECT pg_terminate_backend($PID)"
 
 check "$T: the job is released (queued, no locked_pid) within 10 s of SIGTERM" wait_for 10 released
 check "$T: the terminated collector PID $PID exits" wait_for 10 pid_gone "$PID"

@@ -58,6 +58,8 @@ add_locked() {  # URL PID BACKEND_START_SQL
 
 rm -f "$AVX_WORK/$T.psql.err"
 avx_load_expected full aveloxis-test/full
+# A key, so the three repos (openFrameworks has 13 issue pages) stay clear of the anonymous budget.
+q_ok "INSERT INTO aveloxis_ops.worker_oauth (platform_id, token) VALUES (1, 'ghp_$(printf 'aveloxisfaulttest64%s' 00000000000000000)')"
 check "$T: aveloxis.stale_lock_timeout = 3600 set" avx_psql "$AVX_DB" -c "ALTER SYSTEM SET aveloxis.stale_lock_timeout = 3600"
 check "$T: configuration reloaded" reload_and_wait
 check_eq "$T: stale_lock_timeout in effect" 1h "$(q "SHOW aveloxis.stale_lock_timeout")"

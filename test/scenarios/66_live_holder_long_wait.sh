@@ -62,7 +62,7 @@ echo "# collector PID $PID (history_id $HIST) waits about $RESET_S s; stale_lock
 # Watch until every run has ended: the job is "taken from a live holder" when its first
 # collector is still busy with it (pg_stat_activity: active, "collecting <repo>") while the
 # queue row is no longer locked by that collector.
-taken= budget_back=
+taken='' budget_back=''
 deadline=$((SECONDS + 90))
 while [ $SECONDS -lt $deadline ]; do
     state=$(q "SELECT (SELECT count(*) FROM pg_stat_activity WHERE pid = $PID AND state = 'active'

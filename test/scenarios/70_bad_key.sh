@@ -53,7 +53,7 @@ check "$T: aveloxis.recollect() accepted" q_ok "SELECT aveloxis.recollect('$URL'
 check "$T: run 2 (rejected + good key) finishes within 60 s" wait_for 60 runs_done 2
 check_eq "$T: run 2 outcome" success "$(last_run outcome)"
 check_eq "$T: run 2 sent no request with the key rejected in run 1" 0 "$(log_count "$BAD")"
-check_ge "$T: run 2 used the good key" 6 "$(log_count "$GOOD" 200)"
+check_ge "$T: run 2 used the good key" 1 "$(log_count "$GOOD" 200)"
 for key in issues pull_requests messages releases; do
     check_eq "$T: run 2: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" "$(count_rows $key)"
 done
