@@ -55,7 +55,8 @@ avx_make_mirrors() {
 # A fresh extension in aveloxis_test (the launcher restarts the collectors when it sees it),
 # the fake's faults off and its log emptied, and the test helpers loaded.
 avx_reset_db() {
-    avx_psql "$AVX_DB" -c "DROP EXTENSION IF EXISTS aveloxis CASCADE" -c "CREATE EXTENSION aveloxis" \
+    avx_psql "$AVX_DB" -c "DROP EXTENSION IF EXISTS aveloxis CASCADE" -c "DROP SCHEMA IF EXISTS aveloxis CASCADE" \
+        -c "CREATE EXTENSION aveloxis" \
         -c "DROP SCHEMA IF EXISTS avx_test CASCADE" >/dev/null || return 1
     avx_psql "$AVX_DB" -f "$AVX_TOP/test/sql_helpers/test_helpers.sql" >/dev/null || return 1
     rm -rf "$AVX_WORK/clones"/*
