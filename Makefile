@@ -24,6 +24,8 @@ EXTRA_CLEAN    = test/unit/run_unit
 # Debian's PGXS would also compile every source to LLVM bitcode with clang,
 # without our C++ flags; the JIT gains nothing from this extension.
 override with_llvm = no
+# Rebuild objects when the headers they include change.
+override autodepend = yes
 
 CXX_WARN     = -Wall -Wextra -Wno-register -Wno-unused-parameter -Wno-missing-field-initializers
 PG_CXXFLAGS  = -std=c++17 $(CXX_WARN) -fno-omit-frame-pointer

@@ -256,7 +256,8 @@ FROM aveloxis.queue WHERE repo_id = 4;
 
 ------------------------------------------------------------------------------------------
 -- aveloxis_ops.recover_stale_jobs(timeout_s): jobs whose holder is gone go back to queued,
--- a live holder's job is never taken unless its heartbeat is older than the timeout.
+-- a live holder's job is never taken, even when its heartbeat is older than the timeout
+-- (the holder is then asked to stop; this session is never signalled by itself).
 ------------------------------------------------------------------------------------------
 -- repo 3: held by PID 999999, which is no backend
 UPDATE aveloxis_ops.collection_queue
@@ -278,10 +279,10 @@ SELECT repo_id, status, locked_by, replace(locked_pid::text, pg_backend_pid()::t
 FROM aveloxis.queue WHERE repo_id IN (2, 3, 4) ORDER BY repo_id;
 -- again: nothing more to recover
 SELECT count(*) AS recovered FROM aveloxis_ops.recover_stale_jobs(3600);
--- the same live job, once its heartbeat is older than the timeout (0 s here), is taken
+-- the same live job, with its heartbeat older than the timeout (0 s here), is still not taken
 SELECT * FROM aveloxis_ops.recover_stale_jobs(0) AS recovered;
-SELECT repo_id, status, locked_by, locked_pid, heartbeat_at IS NOT NULL AS has_heartbeat,
-       replace(last_error, pg_backend_pid()::text, '<own pid>') AS last_error
+SELECT repo_id, status, locked_by, locked_pid = pg_backend_pid() AS held_by_this_session,
+       heartbeat_at IS NOT NULL AS has_heartbeat
 FROM aveloxis.queue WHERE repo_id = 4;
 -- a lock taken before the server started is stale even with a long timeout
 UPDATE aveloxis_ops.collection_queue

@@ -12,11 +12,15 @@ RETURNS void LANGUAGE sql AS $$
 $$;
 
 -- Return jobs whose holder is gone to the queue: the locking backend no longer exists (PID
--- gone, or reused by a newer backend), the postmaster restarted after the lock was taken, or
--- the heartbeat is older than the timeout. A live holder's job is never taken.
+-- gone, or reused by a newer backend) or the lock predates the server start. A live holder's
+-- job is never taken: if its heartbeat is older than the timeout it is hung, and it is asked
+-- to stop (SIGTERM: it releases the job itself, or the next pass finds its PID gone).
 CREATE FUNCTION aveloxis_ops.recover_stale_jobs(p_timeout_seconds integer)
-RETURNS SETOF bigint LANGUAGE sql AS $$
-    WITH held AS (
+RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+DECLARE
+    j record;
+BEGIN
+    FOR j IN
         SELECT q.repo_id, q.history_id, q.locked_pid,
                CASE
                    WHEN NOT EXISTS (SELECT 1 FROM pg_stat_activity a
@@ -25,31 +29,33 @@ RETURNS SETOF bigint LANGUAGE sql AS $$
                        THEN format('holder PID %s is gone', q.locked_pid)
                    WHEN q.locked_at < pg_postmaster_start_time()
                        THEN format('lock of PID %s predates the server start', q.locked_pid)
-                   WHEN q.locked_at < now() - make_interval(secs => p_timeout_seconds)
-                       THEN format('no heartbeat from PID %s for over %s s', q.locked_pid,
-                                   p_timeout_seconds)
-               END AS reason
+               END AS reason,
+               q.locked_at < now() - make_interval(secs => p_timeout_seconds) AS hung
         FROM aveloxis_ops.collection_queue q
         WHERE q.status = 'collecting'
         FOR UPDATE OF q SKIP LOCKED
-    ), stale AS (
-        SELECT * FROM held WHERE reason IS NOT NULL
-    ), closed AS (
+    LOOP
+        IF j.reason IS NULL THEN
+            IF j.hung AND j.locked_pid <> pg_backend_pid() THEN
+                RAISE WARNING 'aveloxis: job of repo_id % sent no heartbeat for over % s; stopping its holder, PID %',
+                    j.repo_id, p_timeout_seconds, j.locked_pid;
+                PERFORM pg_terminate_backend(j.locked_pid);
+            END IF;
+            CONTINUE;
+        END IF;
         UPDATE aveloxis_ops.worker_history h
         SET finished_at = now(), outcome = 'interrupted',
-            error = 'recovered by PID ' || pg_backend_pid() || ': ' || s.reason
-        FROM stale s
-        WHERE h.history_id = s.history_id AND h.finished_at IS NULL
-    ), status AS (
+            error = 'recovered by PID ' || pg_backend_pid() || ': ' || j.reason
+        WHERE h.history_id = j.history_id AND h.finished_at IS NULL;
         UPDATE aveloxis_ops.collection_status c SET core_status = 'Pending'
-        FROM stale s WHERE c.repo_id = s.repo_id
-    )
-    UPDATE aveloxis_ops.collection_queue q
-    SET status = 'queued', locked_by = NULL, locked_pid = NULL, locked_backend_start = NULL,
-        locked_at = NULL, history_id = NULL, last_error = 'recovered: ' || s.reason
-    FROM stale s
-    WHERE q.repo_id = s.repo_id
-    RETURNING q.repo_id;
+        WHERE c.repo_id = j.repo_id;
+        UPDATE aveloxis_ops.collection_queue q
+        SET status = 'queued', locked_by = NULL, locked_pid = NULL, locked_backend_start = NULL,
+            locked_at = NULL, history_id = NULL, last_error = 'recovered: ' || j.reason
+        WHERE q.repo_id = j.repo_id;
+        RETURN NEXT j.repo_id;
+    END LOOP;
+END;
 $$;
 
 -- Claim the next due job (or, with p_repo_id, that repo's job whatever its due time) and open
@@ -139,10 +145,10 @@ BEGIN
         http_requests = (p_http_stats ->> 'requests')::bigint
     WHERE history_id = p_history_id;
 
-    -- Phases a run did not finish go back to Pending (interrupted) or Standby (dequeued).
+    -- A core phase the run did not finish: Pending (interrupted), Standby (dequeued), Error.
     UPDATE aveloxis_ops.collection_status c
     SET core_status = CASE p_outcome WHEN 'interrupted' THEN 'Pending'
-                                     WHEN 'dequeued' THEN 'Standby' ELSE c.core_status END
+                                     WHEN 'dequeued' THEN 'Standby' ELSE 'Error' END
     WHERE c.repo_id = p_repo_id AND c.core_status = 'Collecting';
 
     UPDATE aveloxis_ops.collection_queue q

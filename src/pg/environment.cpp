@@ -39,10 +39,20 @@ void reload_config_if_requested() {
     }
 }
 
+void PgEnvironment::set_heartbeat(std::function<void()> heartbeat, int64_t interval_ms) {
+    heartbeat_ = std::move(heartbeat);
+    heartbeat_interval_ms_ = interval_ms;
+    last_heartbeat_ms_ = now_ms();
+}
+
 void PgEnvironment::sleep_ms(int64_t ms) {
     const int64_t deadline = now_ms() + ms;
     for (;;) {
         if (stop_requested()) throw http::Interrupted("stop requested while waiting");
+        if (heartbeat_ && now_ms() - last_heartbeat_ms_ >= heartbeat_interval_ms_) {
+            last_heartbeat_ms_ = now_ms();
+            heartbeat_();
+        }
         int64_t left = deadline - now_ms();
         if (left <= 0) return;
         (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,

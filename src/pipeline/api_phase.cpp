@@ -1,5 +1,7 @@
 #include "pipeline/api_phase.hpp"
 
+#include <stdexcept>
+
 #include "http/environment.hpp"
 #include "pg/error.hpp"
 #include "pg/spi.hpp"
@@ -55,7 +57,12 @@ PrelimResult run_prelim(pg::TxDriver &tx, platform::PlatformClient &client,
     if (fetch.status != 200) {
         throw platform::ApiError(fetch.status, job.repo_git, "unexpected answer to the repo GET");
     }
-    stage_page(tx, job.repo_id, "repo", job.repo_git, fetch.body);
+    try {
+        stage_page(tx, job.repo_id, "repo", job.repo_git, fetch.body);
+    } catch (const pg::PgError &e) {
+        throw std::runtime_error("repository object (" + job.repo_git +
+                                 ") not stored: " + e.what());
+    }
 
     // A rename shows as a redirect and a different full_name; the new name may already be
     // a repo of ours (both names were added): then this row is the duplicate.
@@ -122,9 +129,10 @@ void collect_listings(pg::TxDriver &tx, platform::PlatformClient &client,
                 errors.push_back(std::string(listing.entity) + ": HTTP " + std::to_string(status));
         } catch (const platform::ApiError &e) {
             errors.push_back(std::string(listing.entity) + ": " + e.what());
-            // A failure that outlived the retries (rate limit wait too long, host refused,
-            // persistent 5xx) would repeat for the next listing: stop API collection here.
-            return;
+            // A listing whose server errors outlived the retries is skipped. Failures that
+            // would repeat for every listing (no HTTP answer, host refused, no valid key,
+            // rate-limit reset too far away) end the API collection here.
+            if (e.status() < 500) return;
         }
     }
 }

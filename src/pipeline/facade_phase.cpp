@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <unordered_set>
 
 #include "facade/facade_error.hpp"
 #include "facade/git_history.hpp"
 #include "facade/git_repo.hpp"
 #include "pg/spi.hpp"
+#include "pipeline/heartbeat.hpp"
 #include "util/json_writer.hpp"
 #include "util/url.hpp"
 
@@ -115,6 +117,10 @@ FacadeResult run_facade(pg::TxDriver &tx, const pg::Settings &settings, http::En
     }
     // The rewrite is a superuser's setting, so its targets (local mirrors) are trusted.
     std::string source = util::rewrite_url(clone_url, settings.git_url_rewrite);
+    if (!source.empty() && source[0] == '/' && !std::filesystem::exists(source)) {
+        throw facade::FacadeError("local mirror " + source + " (aveloxis.git_url_rewrite of " +
+                                  clone_url + ") does not exist");
+    }
 
     facade::SyncOptions sync;
     sync.clone_url = source;
@@ -137,7 +143,7 @@ FacadeResult run_facade(pg::TxDriver &tx, const pg::Settings &settings, http::En
         pg::in_transaction(tx, [&] {
             pg::exec("SELECT aveloxis_ops.store_commits($1::bigint, $2::jsonb)",
                      {pg::param(job.repo_id), batch});
-            pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(job.repo_id)});
+            refresh_heartbeat(job.repo_id);
         });
         result.commits_stored += static_cast<int64_t>(batch_commits);
         batch = "[";

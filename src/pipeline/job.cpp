@@ -1,5 +1,6 @@
 #include "pipeline/job.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "pg/spi.hpp"
 #include "pipeline/api_phase.hpp"
 #include "pipeline/facade_phase.hpp"
+#include "pipeline/heartbeat.hpp"
 #include "pipeline/staging.hpp"
 #include "platform/github/github_client.hpp"
 
@@ -119,9 +121,13 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
 }  // namespace
 
 scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
-                              http::Environment &env, const scheduler::ClaimedJob &job) {
+                              pg::PgEnvironment &env, const scheduler::ClaimedJob &job) {
     scheduler::JobOutcome out;
     std::vector<std::string> errors;
+    // Waits for rate-limit resets can be long: keep the heartbeat fresh well within the
+    // stale-lock timeout meanwhile.
+    env.set_heartbeat([&] { pg::in_transaction(tx, [&] { refresh_heartbeat(job.repo_id); }); },
+                      std::min<int64_t>(30000, int64_t{settings.stale_lock_timeout_s} * 1000 / 3));
     try {
         // Pages staged by an interrupted run are processed before anything new is fetched.
         process_staging(tx, job.repo_id, settings.staging_batch_pages);
@@ -147,6 +153,7 @@ scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
     } catch (const std::exception &e) {
         errors.push_back(e.what());
     }
+    env.clear_heartbeat();
     if (out.outcome == "success" && !errors.empty()) out.outcome = "error";
     out.error = join(errors);
     if (out.outcome != "interrupted") {

@@ -3,7 +3,7 @@
 // No transaction is open during network or git I/O; every write is a short transaction.
 #pragma once
 
-#include "http/environment.hpp"
+#include "pg/environment.hpp"
 #include "pg/settings.hpp"
 #include "pg/transaction.hpp"
 #include "scheduler/job_queue.hpp"
@@ -12,6 +12,6 @@ namespace aveloxis::pipeline {
 
 // Never throws: every failure ends up in the outcome (the caller records it on the queue).
 scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
-                              http::Environment &env, const scheduler::ClaimedJob &job);
+                              pg::PgEnvironment &env, const scheduler::ClaimedJob &job);
 
 }  // namespace aveloxis::pipeline

@@ -1,6 +1,7 @@
 #include "pipeline/staging.hpp"
 
 #include "pg/spi.hpp"
+#include "pipeline/heartbeat.hpp"
 #include "util/json_sanitize.hpp"
 
 namespace aveloxis::pipeline {
@@ -30,7 +31,7 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
             {pg::param(repo_id), entity, url, clean});
         page.items = r.int64(0, 0);
         if (r.at(0, 1)) page.oldest_update = r.int64(0, 1);
-        pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(repo_id)});
+        refresh_heartbeat(repo_id);
     });
     return page;
 }
@@ -45,7 +46,7 @@ int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages) {
                     pg::exec("SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
                              {pg::param(repo_id), std::string(entity), pg::param(batch_pages)});
                 n = r.int64(0, 0);
-                pg::exec("SELECT aveloxis_ops.heartbeat($1::bigint)", {pg::param(repo_id)});
+                refresh_heartbeat(repo_id);
             });
             total += n;
             if (n == 0) break;

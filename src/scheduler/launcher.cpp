@@ -206,5 +206,7 @@ void aveloxis_launcher_main(Datum main_arg) {
     elog(LOG, "aveloxis launcher started (database OID %u)", MyDatabaseId);
     aveloxis::scheduler::launcher_loop();
     elog(LOG, "aveloxis launcher stopping");
-    proc_exit(0);
+    // Exit code 0 would unregister the worker: after a pg_terminate_backend it must come
+    // back after its restart time (at shutdown the postmaster restarts nothing anyway).
+    proc_exit(1);
 }

@@ -10,7 +10,7 @@
 #include "pipeline/job.hpp"
 #include "scheduler/job_queue.hpp"
 #include "scheduler/launcher.hpp"
-#include "sql_api/repo_url.hpp"
+#include "sql_api/repo_url_check.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(aveloxis_start_workers);

@@ -1,6 +1,6 @@
 // aveloxis.parse_repo_url(url) -> (repo_git, owner, name, host): the one place a
 // user-supplied repository URL is checked, used by add_repo, prioritize, collect_now, ...
-#include "sql_api/repo_url.hpp"
+#include "sql_api/repo_url_check.hpp"
 
 #include "pg/error.hpp"
 #include "pg/postgres.hpp"
