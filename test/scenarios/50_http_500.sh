@@ -8,16 +8,13 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "50: fresh extension and collectors"; exit 1; }
 
 T=50
 URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-runs_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge "$1" ]; }
-last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
 sighups() { grep -c 'received SIGHUP, reloading configuration files' "$AVX_PGDIR/server.log"; }
 reload_and_wait() {
     local before
@@ -33,18 +30,6 @@ cleanup() {
 trap cleanup EXIT
 
 # Rows of the collected repo against the counts computed from the fixture files (and git).
-check_full_counts() {
-    local what=$1 key table
-    for key in issues pull_requests messages releases; do
-        table=$key
-        check_eq "$T: $what: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" \
-            "$(q "SELECT count(*) FROM aveloxis_data.$table WHERE repo_id = $RID")"
-    done
-    check_eq "$T: $what: commits = git rev-list --count HEAD of the mirror" \
-        "$(git -c safe.directory='*' --git-dir="$MIRROR" rev-list --count HEAD)" \
-        "$(q "SELECT count(DISTINCT cmt_commit_hash) FROM aveloxis_data.commits WHERE repo_id = $RID")"
-}
-
 avx_load_expected full aveloxis-test/full
 check "$T: fake accepts fail_5xx=2" fake_config '{"fail_5xx": 2}'
 RID=$(q "SELECT aveloxis.add_repo('$URL')")

@@ -5,27 +5,16 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "52: fresh extension and collectors"; exit 1; }
 
 T=52
 URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
 job_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge 1 ]; }
 cleanup() { fake_config '{"secondary_limit": 0}' || true; }
 trap cleanup EXIT
-
-check_full_counts() {
-    local what=$1 key
-    for key in issues pull_requests messages releases; do
-        check_eq "$T: $what: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" \
-            "$(q "SELECT count(*) FROM aveloxis_data.$key WHERE repo_id = $RID")"
-    done
-    check_eq "$T: $what: commits = git rev-list --count HEAD of the mirror" \
-        "$(git -c safe.directory='*' --git-dir="$MIRROR" rev-list --count HEAD)" \
-        "$(q "SELECT count(DISTINCT cmt_commit_hash) FROM aveloxis_data.commits WHERE repo_id = $RID")"
-}
 
 avx_load_expected full aveloxis-test/full
 check "$T: fake accepts secondary_limit=1" fake_config '{"secondary_limit": 1}'

@@ -8,6 +8,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "54: fresh extension and collectors"; exit 1; }
 
 T=54
@@ -17,7 +18,6 @@ LIMIT=4
 RESET_S=5
 TOKEN=ghp_$(printf 'aveloxisfaulttest54%s' 00000000000000000)   # ghp_ + 36 characters
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
 job_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge 1 ]; }
 
 # ALTER SYSTEM + reload, then wait until the postmaster has processed the SIGHUP (it relays it
@@ -41,17 +41,6 @@ cleanup() {
     reset_gucs
 }
 trap cleanup EXIT
-
-check_full_counts() {
-    local what=$1 key
-    for key in issues pull_requests messages releases; do
-        check_eq "$T: $what: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" \
-            "$(q "SELECT count(*) FROM aveloxis_data.$key WHERE repo_id = $RID")"
-    done
-    check_eq "$T: $what: commits = git rev-list --count HEAD of the mirror" \
-        "$(git -c safe.directory='*' --git-dir="$MIRROR" rev-list --count HEAD)" \
-        "$(q "SELECT count(DISTINCT cmt_commit_hash) FROM aveloxis_data.commits WHERE repo_id = $RID")"
-}
 
 rm -f "$AVX_WORK/$T.psql.err"
 avx_load_expected full aveloxis-test/full

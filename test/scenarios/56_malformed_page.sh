@@ -7,6 +7,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "56: fresh extension and collectors"; exit 1; }
 
 T=56
@@ -16,24 +17,8 @@ CAP=3
 BAD_PAGE=2
 TOKEN=ghp_$(printf 'aveloxisfaulttest56%s' 00000000000000000)
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-runs_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge "$1" ]; }
-q_ok() { q "$1" >/dev/null; }
-last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
-collector_pids() { q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'"; }
 cleanup() { fake_config '{"malformed_path_re": null, "page_size_cap": 100}' || true; }
 trap cleanup EXIT
-
-check_full_counts() {
-    local what=$1 key
-    for key in issues pull_requests messages releases; do
-        check_eq "$T: $what: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" "$(count_rows $key)"
-    done
-    check_eq "$T: $what: commits = git rev-list --count HEAD of the mirror" \
-        "$(git -c safe.directory='*' --git-dir="$MIRROR" rev-list --count HEAD)" \
-        "$(q "SELECT count(DISTINCT cmt_commit_hash) FROM aveloxis_data.commits WHERE repo_id = $RID")"
-}
 
 # Plain issues the fake serves on the pages other than BAD_PAGE: the issue list of the dataset
 # files (later dataset wins), in the fake's documented order for state=all with no sort given

@@ -11,6 +11,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "58: fresh extension and collectors"; exit 1; }
 
 T=58
@@ -18,22 +19,9 @@ URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 TOKEN=ghp_$(printf 'aveloxisfaulttest58%s' 00000000000000000)
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
-collector_pids() { q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'"; }
 cleanup() { fake_config '{"slow_ms": 0, "page_size_cap": 100}' || true; }
 trap cleanup EXIT
 
-check_full_counts() {
-    local what=$1 key
-    for key in issues pull_requests messages releases; do
-        check_eq "$T: $what: $key rows = fixture count" "$(q "SELECT avx_test.expect('full.$key')")" "$(count_rows $key)"
-    done
-    check_eq "$T: $what: commits = git rev-list --count HEAD of the mirror" \
-        "$(git -c safe.directory='*' --git-dir="$MIRROR" rev-list --count HEAD)" \
-        "$(q "SELECT count(DISTINCT cmt_commit_hash) FROM aveloxis_data.commits WHERE repo_id = $RID")"
-}
 collecting_with_staged_rows() {
     [ "$(q "SELECT count(*) FROM aveloxis_ops.collection_queue q WHERE q.repo_id = $RID AND q.status = 'collecting'
              AND (SELECT count(*) FROM aveloxis_ops.staging s WHERE s.repo_id = q.repo_id) >= 2")" = 1 ]

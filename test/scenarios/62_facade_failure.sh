@@ -6,16 +6,14 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "62: fresh extension and collectors"; exit 1; }
 
 T=62
 SLUG=aveloxis-test/badutf8
 URL=https://github.com/$SLUG
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
 job_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge 1 ]; }
-last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
-collector_pids() { q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'"; }
 
 rm -f "$AVX_WORK/$T.psql.err"
 check "$T: precondition: no mirror for $SLUG, so its clone must fail" test ! -e "$AVX_WORK/mirrors/$SLUG.git" -a ! -e "$AVX_WORK/mirrors/$SLUG"

@@ -12,6 +12,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "64: fresh extension and collectors"; exit 1; }
 
 T=64
@@ -22,8 +23,6 @@ MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 DEAD_PID=999999
 HOLDER_APP=avx64_live_holder
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
 repo_id() { q "SELECT repo_id FROM aveloxis_data.repos WHERE lower(repo_git) = lower('$1')"; }
 runs_started() { q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $1"; }
 run_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $1 AND finished_at IS NOT NULL")" -ge 1 ]; }

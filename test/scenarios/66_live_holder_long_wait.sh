@@ -8,6 +8,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "66: fresh extension and collectors"; exit 1; }
 
 T=66
@@ -18,9 +19,6 @@ STALE_S=10      # the smallest value the setting accepts
 LIMIT=4
 RESET_S=20      # the wait for the reset is about twice the stale-lock timeout
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
 sighups() { grep -c 'received SIGHUP, reloading configuration files' "$AVX_PGDIR/server.log"; }
 reload_and_wait() {
     local before

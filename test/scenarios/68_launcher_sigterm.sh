@@ -8,6 +8,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "68: fresh extension and collectors"; exit 1; }
 
 T=68
@@ -15,9 +16,6 @@ URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 TOKEN=ghp_$(printf 'aveloxisfaulttest68%s' 00000000000000000)
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
 launcher_pid() { q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'aveloxis launcher' AND datname = '$AVX_DB'"; }
 collector_count() { q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'"; }
 new_launcher() { local p; p=$(launcher_pid); [ -n "$p" ] && [ "$p" != "$1" ]; }

@@ -7,6 +7,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "70: fresh extension and collectors"; exit 1; }
 
 T=70
@@ -14,11 +15,6 @@ URL=https://github.com/aveloxis-test/full
 BAD=ghp_$(printf 'aveloxisrejected70%s' 000000000000000000)
 GOOD=ghp_$(printf 'aveloxisaccepted70%s' 000000000000000000)
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-runs_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge "$1" ]; }
-last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
 hash_of() { python3 -c 'import hashlib,sys; print(hashlib.sha1(sys.argv[1].encode()).hexdigest()[:10])' "$1"; }
 # requests in the fake's log made with a token: log_count TOKEN [STATUS]
 log_count() {

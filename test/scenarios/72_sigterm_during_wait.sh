@@ -5,6 +5,7 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "72: fresh extension and collectors"; exit 1; }
 
 T=72
@@ -14,9 +15,6 @@ TOKEN=ghp_$(printf 'aveloxisfaulttest72%s' 00000000000000000)
 LIMIT=2
 RESET_S=60
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
 waiting_for_reset() {
     fake_log | python3 -c 'import json,sys; sys.exit(0 if any(r["ratelimit_remaining"] == 0 for r in json.load(sys.stdin)) else 1)'
 }

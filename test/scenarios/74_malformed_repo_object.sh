@@ -6,18 +6,13 @@
 source "$AVX_TOP/test/lib/cluster.sh"
 source "$AVX_TOP/test/lib/tap.sh"
 source "$AVX_TOP/test/lib/env.sh"
+source "$AVX_TOP/test/lib/scenario.sh"
 avx_reset_db || { fail "74: fresh extension and collectors"; exit 1; }
 
 T=74
 URL=https://github.com/aveloxis-test/full
 MIRROR=$AVX_WORK/mirrors/aveloxis-test/full.git
 
-q() { avx_value "$AVX_DB" "$1" 2>>"$AVX_WORK/$T.psql.err"; }
-q_ok() { q "$1" >/dev/null; }
-runs_done() { [ "$(q "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_id = $RID AND finished_at IS NOT NULL")" -ge "$1" ]; }
-last_run() { q "SELECT $1 FROM aveloxis_ops.worker_history WHERE repo_id = $RID ORDER BY history_id DESC LIMIT 1"; }
-count_rows() { q "SELECT count(*) FROM aveloxis_data.$1 WHERE repo_id = $RID"; }
-collector_pids() { q "SELECT string_agg(pid::text, ' ' ORDER BY pid) FROM pg_stat_activity WHERE backend_type = 'aveloxis collector' AND datname = '$AVX_DB'"; }
 cleanup() { fake_config '{"malformed_path_re": null}'; }
 trap cleanup EXIT
 
