@@ -491,8 +491,10 @@ $$;
 
 -- Process up to p_limit unprocessed staging rows of one entity type of a repo, oldest first,
 -- and mark them processed in the same transaction. Returns the number of staging rows taken.
+-- JIT is off: these are many short statements over one batch, and JIT compilation (set off
+-- by the scratch tables' missing statistics) cost more than the statements themselves.
 CREATE FUNCTION aveloxis_ops.process_staged(p_repo_id bigint, p_entity text, p_limit integer)
-RETURNS integer LANGUAGE plpgsql AS $$
+RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     ids bigint[];
 BEGIN

@@ -6,7 +6,7 @@
 -- stored. A commit's rows, message and parent links go in one transaction: the message row
 -- marks the commit as complete, and complete commits are skipped on the next run.
 CREATE FUNCTION aveloxis_ops.store_commits(p_repo_id bigint, p_batch jsonb)
-RETURNS integer LANGUAGE plpgsql AS $$
+RETURNS integer LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     n integer;
 BEGIN
