@@ -60,12 +60,13 @@ CREATE TABLE aveloxis_ops.staging (
     payload      jsonb NOT NULL,    -- one page (array) or one object
     created_at   timestamptz NOT NULL DEFAULT now(),
     processed    boolean NOT NULL DEFAULT false,
-    processed_at timestamptz
+    processed_at timestamptz,
+    error        text              -- set: the page could not be processed and is skipped
 );
 COMMENT ON TABLE aveloxis_ops.staging IS
     'Raw API responses (JSONB) awaiting processing; unprocessed rows survive crashes';
 CREATE INDEX staging_unprocessed_idx ON aveloxis_ops.staging (repo_id, entity_type, staging_id)
-    WHERE NOT processed;
+    WHERE NOT processed AND error IS NULL;
 
 -- API keys. Secrets: no grant to anyone; only the extension's SECURITY DEFINER code reads them.
 CREATE TABLE aveloxis_ops.worker_oauth (

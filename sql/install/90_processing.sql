@@ -501,6 +501,7 @@ BEGIN
     SELECT array_agg(s.staging_id ORDER BY s.staging_id) INTO ids
     FROM (SELECT st.staging_id FROM aveloxis_ops.staging st
           WHERE st.repo_id = p_repo_id AND st.entity_type = p_entity AND NOT st.processed
+            AND st.error IS NULL
           ORDER BY st.staging_id LIMIT p_limit FOR UPDATE) s;
     IF ids IS NULL THEN
         RETURN 0;
@@ -520,6 +521,41 @@ BEGIN
     UPDATE aveloxis_ops.staging SET processed = true, processed_at = now()
     WHERE staging_id = ANY (ids);
     RETURN cardinality(ids);
+END;
+$$;
+
+-- Called when the page process_staged would take next failed on its own (a field of an
+-- unexpected type, say). A page of several items is split into one staging row per item, so
+-- only the item at fault will fail; a single item is set aside (error set: kept for
+-- inspection, skipped from then on). Returns NULL after a split, else what was set aside.
+CREATE FUNCTION aveloxis_ops.split_or_set_aside_next_page(p_repo_id bigint, p_entity text,
+                                                        p_error text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    r aveloxis_ops.staging;
+BEGIN
+    SELECT * INTO r FROM aveloxis_ops.staging st
+    WHERE st.repo_id = p_repo_id AND st.entity_type = p_entity
+      AND NOT st.processed AND st.error IS NULL
+    ORDER BY st.staging_id LIMIT 1
+    FOR UPDATE;
+    IF r.staging_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(r.payload) = 'array' AND jsonb_array_length(r.payload) > 1 THEN
+        INSERT INTO aveloxis_ops.staging
+            (repo_id, platform_id, entity_type, page_url, payload, created_at)
+        SELECT r.repo_id, r.platform_id, r.entity_type,
+               coalesce(r.page_url, '') || ' item ' || e.ord, jsonb_build_array(e.item),
+               r.created_at
+        FROM jsonb_array_elements(r.payload) WITH ORDINALITY AS e(item, ord);
+        UPDATE aveloxis_ops.staging
+        SET processed = true, processed_at = now(), error = 'split into single items: ' || p_error
+        WHERE staging_id = r.staging_id;
+        RETURN NULL;
+    END IF;
+    UPDATE aveloxis_ops.staging SET error = p_error WHERE staging_id = r.staging_id;
+    RETURN coalesce(r.page_url, 'staging row ' || r.staging_id);
 END;
 $$;
 

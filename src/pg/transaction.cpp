@@ -9,9 +9,25 @@
 
 namespace aveloxis::pg {
 
+namespace {
+
+// The job's statements run as a superuser (the workers) or in a superuser's session
+// (collect_now). Resolving names through the caller's search_path would let anyone who can
+// create objects in a schema on it (often public) plant a function or operator that then runs
+// as superuser; so every transaction of a job resolves names in pg_catalog only (pg_temp
+// last, for the processing functions' scratch tables). SET LOCAL: the caller's setting is
+// back after the transaction.
+void use_safe_search_path() {
+    (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_SESSION,
+                            GUC_ACTION_LOCAL, true, 0, false);
+}
+
+}  // namespace
+
 void WorkerTxDriver::begin() {
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
+    use_safe_search_path();
     SPI_connect();
     PushActiveSnapshot(GetTransactionSnapshot());
 }
@@ -32,6 +48,7 @@ void ProcedureTxDriver::begin() {
     MemoryContext cxt = CurrentMemoryContext;
     BeginInternalSubTransaction(nullptr);
     MemoryContextSwitchTo(cxt);
+    use_safe_search_path();
 }
 
 void ProcedureTxDriver::commit() {

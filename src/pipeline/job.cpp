@@ -113,7 +113,7 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
     }
     out.http_stats_json = stats_json(client.stats());
     mark_invalid_keys(tx, keys.dropped_key_ids());
-    process_staging(tx, job.repo_id, settings.staging_batch_pages);
+    process_staging(tx, job.repo_id, settings.staging_batch_pages, errors);
     set_phase_status(tx, job, "core", errors.empty() ? "Success" : "Error");
     return dequeue;
 }
@@ -130,7 +130,7 @@ scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
                       std::min<int64_t>(30000, int64_t{settings.stale_lock_timeout_s} * 1000 / 3));
     try {
         // Pages staged by an interrupted run are processed before anything new is fetched.
-        process_staging(tx, job.repo_id, settings.staging_batch_pages);
+        process_staging(tx, job.repo_id, settings.staging_batch_pages, errors);
         auto dequeue = run_api_phases(tx, settings, env, job, out, errors);
         if (dequeue) {
             out.outcome = "dequeued";

@@ -1,5 +1,6 @@
 #include "pipeline/staging.hpp"
 
+#include "pg/error.hpp"
 #include "pg/spi.hpp"
 #include "pipeline/heartbeat.hpp"
 #include "util/json_sanitize.hpp"
@@ -36,18 +37,43 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
     return page;
 }
 
-int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages) {
+int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
+                        std::vector<std::string> &errors) {
     int64_t total = 0;
     for (const char *entity : kEntityOrder) {
+        int batch = batch_pages;
         for (;;) {
             int64_t n = 0;
-            pg::in_transaction(tx, [&] {
-                auto r =
-                    pg::exec("SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
-                             {pg::param(repo_id), std::string(entity), pg::param(batch_pages)});
-                n = r.int64(0, 0);
-                refresh_heartbeat(repo_id);
-            });
+            try {
+                pg::in_transaction(tx, [&] {
+                    auto r =
+                        pg::exec("SELECT aveloxis_ops.process_staged($1::bigint, $2, $3::integer)",
+                                 {pg::param(repo_id), std::string(entity), pg::param(batch)});
+                    n = r.int64(0, 0);
+                    refresh_heartbeat(repo_id);
+                });
+            } catch (const pg::PgError &e) {
+                if (batch > 1) {
+                    batch = 1;  // find the page at fault; the others still land
+                    continue;
+                }
+                // The page failed alone: split it into items, or set the item aside.
+                pg::Value set_aside;
+                pg::in_transaction(tx, [&] {
+                    set_aside =
+                        pg::exec(
+                            "SELECT aveloxis_ops.split_or_set_aside_next_page("
+                            "$1::bigint, $2, $3)",
+                            {pg::param(repo_id), std::string(entity), std::string(e.what())})
+                            .at(0, 0);
+                });
+                if (set_aside) {
+                    errors.push_back(std::string(entity) + " " + *set_aside +
+                                     " could not be processed and was set aside: " + e.what());
+                    batch = batch_pages;
+                }
+                continue;
+            }
             total += n;
             if (n == 0) break;
         }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pg/transaction.hpp"
 
@@ -20,7 +21,10 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
                       const std::string &url, const std::string &body);
 
 // Processes every unprocessed staged page of the repo, entity by entity in dependency order,
-// a batch of pages per transaction. Returns the number of pages processed.
-int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages);
+// a batch of pages per transaction. When a batch fails, its pages are retried one by one; a
+// page that fails alone is split into single items, and an item that fails alone is set
+// aside with its error (appended to errors): one bad object never blocks a repository. Returns the number of pages processed.
+int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
+                        std::vector<std::string> &errors);
 
 }  // namespace aveloxis::pipeline

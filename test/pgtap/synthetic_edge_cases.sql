@@ -2,11 +2,11 @@
 \set QUIET on
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
-SELECT plan(33);
+SELECT plan(37);
 
 SELECT ok(avx_test.wait_until(
-    $$SELECT count(*) = 5 FROM aveloxis_ops.worker_history WHERE finished_at IS NOT NULL$$, 120),
-    'all five jobs finished within 120 s');
+    $$SELECT count(*) = 6 FROM aveloxis_ops.worker_history WHERE finished_at IS NOT NULL$$, 120),
+    'all six jobs finished within 120 s');
 
 CREATE TEMP VIEW full_repo AS
 SELECT repo_id FROM aveloxis_data.repos WHERE repo_git = 'https://github.com/aveloxis-test/full';
@@ -71,6 +71,19 @@ WHERE r.repo_git = 'https://github.com/aveloxis-test/badutf8';
 SELECT ok(position(U&'\FFFD' IN issue_title) > 0, 'badutf8: invalid bytes became U+FFFD')
 FROM aveloxis_data.issues i JOIN aveloxis_data.repos r USING (repo_id)
 WHERE r.repo_git = 'https://github.com/aveloxis-test/badutf8' AND issue_number = 1;
+
+-- aveloxis-test/badtype: an item with a wrongly typed field is set aside, the others land
+SELECT is(count(*), avx_test.expect('badtype.storable_issues'), 'badtype: the storable issues landed')
+FROM aveloxis_data.issues i JOIN aveloxis_data.repos r USING (repo_id)
+WHERE r.repo_git = 'https://github.com/aveloxis-test/badtype';
+SELECT is(count(*), 1::bigint, 'badtype: exactly one staged item is set aside, with its error')
+FROM aveloxis_ops.staging s JOIN aveloxis_data.repos r USING (repo_id)
+WHERE r.repo_git = 'https://github.com/aveloxis-test/badtype' AND NOT s.processed
+  AND s.error LIKE '%invalid input syntax for type integer%';
+SELECT matches(last_error, 'set aside', 'badtype: the job''s error says an item was set aside')
+FROM aveloxis.queue WHERE repo_git = 'https://github.com/aveloxis-test/badtype';
+SELECT is(outcome, 'error', 'badtype: the job is reported as an error')
+FROM aveloxis_ops.worker_history WHERE repo_git = 'https://github.com/aveloxis-test/badtype';
 
 -- aveloxis-test/empty: a repo object and nothing else
 SELECT results_eq(

@@ -24,11 +24,27 @@ print("INSERT INTO avx_test.expected_text VALUES (%s, %s);" % (q("issue5_title")
 print("CREATE TABLE avx_test.listed_contributors (user_id bigint);")
 for c in json.load(open(d + "/full/contributors.json")):
     print("INSERT INTO avx_test.listed_contributors VALUES (%d);" % c["id"])
+bad = json.load(open(d + "/badtype/issues.json"))
+print("INSERT INTO avx_test.expected VALUES ('badtype.storable_issues', %d);"
+      % sum(1 for i in bad if isinstance(i["number"], int)))
 pages = (len(json.load(open(d + "/full/issues_comments.json"))) + 4) // 5
 print("INSERT INTO avx_test.expected VALUES ('full.comment_pages', %d);" % pages)
 PY
-for r in aveloxis-test/full aveloxis-test/badutf8 aveloxis-test/empty \
+for r in aveloxis-test/full aveloxis-test/badutf8 aveloxis-test/empty aveloxis-test/badtype \
     octokit-fixture-org/rename-repository aveloxis-test/does-not-exist; do
     avx_value "$AVX_DB" "SELECT aveloxis.add_repo('https://github.com/$r')" >/dev/null
 done
 avx_run_pgtap "$AVX_TOP/test/pgtap/synthetic_edge_cases.sql"
+
+# The item set aside does not block the repository: the next run completes and stores the
+# good items again, without duplicates.
+badtype=https://github.com/aveloxis-test/badtype
+avx_value "$AVX_DB" "SELECT aveloxis.prioritize('$badtype')" >/dev/null
+second_run_done() { [ "$(avx_value "$AVX_DB" "SELECT count(*) FROM aveloxis_ops.worker_history WHERE repo_git = '$badtype' AND finished_at IS NOT NULL")" -ge 2 ]; }
+wait_for 60 second_run_done
+check "badtype: a second run finished" second_run_done
+check_eq "badtype: after the second run still only the storable issues, once each" \
+    "$(avx_value "$AVX_DB" "SELECT avx_test.expect('badtype.storable_issues')")" \
+    "$(avx_value "$AVX_DB" "SELECT count(DISTINCT issue_number) || '' FROM aveloxis_data.issues i JOIN aveloxis_data.repos r USING (repo_id) WHERE r.repo_git = '$badtype' HAVING count(*) = count(DISTINCT issue_number)")"
+check_eq "badtype: no staged page left waiting" 0 \
+    "$(avx_value "$AVX_DB" "SELECT count(*) FROM aveloxis_ops.staging s JOIN aveloxis_data.repos r USING (repo_id) WHERE r.repo_git = '$badtype' AND NOT processed AND error IS NULL")"
