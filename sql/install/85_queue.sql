@@ -124,7 +124,8 @@ $$;
 --                recollect() or prioritize().
 CREATE FUNCTION aveloxis_ops.finish_job(p_repo_id bigint, p_history_id bigint, p_outcome text,
                                         p_error text, p_counts jsonb, p_http_stats jsonb,
-                                        p_started_at timestamptz, p_next_due_seconds integer)
+                                        p_started_at timestamptz, p_next_due_seconds integer,
+                                        p_was_full boolean DEFAULT true)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     -- A job recovered from this backend (its heartbeat timed out) is no longer ours: its
@@ -161,8 +162,9 @@ BEGIN
                      ELSE now() + make_interval(secs => p_next_due_seconds) END,
         last_collected = CASE p_outcome WHEN 'success' THEN p_started_at
                                         ELSE q.last_collected END,
-        force_full_collect = CASE p_outcome WHEN 'success' THEN false
-                                            ELSE q.force_full_collect END,
+        -- a recollect() asked for during an incremental run still gets its full run
+        force_full_collect = CASE WHEN p_outcome = 'success' AND p_was_full THEN false
+                                  ELSE q.force_full_collect END,
         last_error = p_error,
         last_counts = CASE WHEN p_outcome IN ('success', 'error') THEN coalesce(p_counts, '{}')
                            ELSE q.last_counts END,

@@ -28,6 +28,7 @@ int max_rate_limit_wait_guc;
 int clone_timeout_guc;
 int max_clone_size_guc;
 int staging_batch_guc;
+int max_pages_guc;
 bool facade_enabled_guc;
 
 void define_string(const char *name, const char *desc, char **var, const char *def,
@@ -89,6 +90,10 @@ void define_settings() {
     define_int("aveloxis.staging_batch_pages", "Staged pages processed per transaction.",
                &staging_batch_guc, 20, 1, 10000, PGC_SUSET, 0);
 
+    define_int("aveloxis.max_pages_per_listing",
+               "Pages read from one API listing at most in one run.", &max_pages_guc, 20000, 1,
+               INT_MAX, PGC_SUSET, 0);
+
     // HTTP behaviour; every wait has a setting so tests can shorten it.
     define_int("aveloxis.key_reserve", "Requests left unused on every API key, for its owner.",
                &key_reserve_guc, 50, 0, 100000, PGC_SUSET, 0);
@@ -147,6 +152,7 @@ Settings current_settings() {
     s.clone_timeout_s = clone_timeout_guc;
     s.max_clone_size_mb = max_clone_size_guc;
     s.staging_batch_pages = staging_batch_guc;
+    s.max_pages_per_listing = max_pages_guc;
     s.facade_enabled = facade_enabled_guc;
     return s;
 }

@@ -29,6 +29,7 @@ struct Settings {
     int clone_timeout_s;
     int max_clone_size_mb;
     int staging_batch_pages;
+    int max_pages_per_listing;
     bool facade_enabled;
 };
 

@@ -49,6 +49,19 @@ PrelimResult run_prelim(pg::TxDriver &tx, platform::PlatformClient &client,
     PrelimResult result;
     result.repo = {job.owner, job.name, std::nullopt};
     platform::RepoFetch fetch = client.fetch_repo(result.repo, "");
+    // Only a repository blocked for terms-of-service reasons is gone; any other 403 (SAML
+    // enforcement, a token without access) is a problem of configuration, not of the repo.
+    if (fetch.status == 403 && fetch.body.find("\"block\"") == std::string::npos) {
+        throw platform::ApiError(403, job.repo_git, "access denied (check the API keys)",
+                                 fetch.body);
+    }
+    // A wrong aveloxis.github_api_url answers 404 for everything: never take that for gone.
+    if (fetch.status == 404 && client.probe_api() != 200) {
+        throw platform::ApiError(404, job.repo_git,
+                                 "the API at aveloxis.github_api_url answers 404 even for "
+                                 "/rate_limit: check the setting",
+                                 fetch.body);
+    }
     if (fetch.status == 404 || fetch.status == 410 || fetch.status == 451 || fetch.status == 403) {
         result.dequeue = gone_reason(fetch.status, fetch.body);
         mark_gone(tx, job.repo_id, *result.dequeue);
@@ -103,11 +116,18 @@ const Listing kListings[] = {
 
 void collect_listings(pg::TxDriver &tx, platform::PlatformClient &client,
                       const scheduler::ClaimedJob &job, const platform::RepoRef &repo,
-                      const std::optional<Since> &since, std::vector<std::string> &errors) {
+                      const std::optional<Since> &since, int max_pages,
+                      std::vector<std::string> &errors) {
     for (const Listing &listing : kListings) {
         platform::ListOptions options;
         if (listing.incremental && since) options.since = since->iso;
         auto on_page = [&](const platform::Page &page) {
+            if (page.index > max_pages) {
+                errors.push_back(std::string(listing.entity) + ": stopped after " +
+                                 std::to_string(max_pages) +
+                                 " pages (aveloxis.max_pages_per_listing)");
+                return false;
+            }
             try {
                 StagedPage staged =
                     stage_page(tx, job.repo_id, listing.entity, page.url, page.body);

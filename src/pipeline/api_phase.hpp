@@ -33,10 +33,12 @@ struct Since {
 };
 
 // Reads releases, contributors, issues, pulls and issue comments into staging.
-// since: ISO time for incremental collection (nullopt: everything). Page-level problems (a
+// since: ISO time for incremental collection (nullopt: everything). A listing stops after
+// max_pages pages (a bound against a runaway or hostile API). Page-level problems (a
 // body that is not JSON) and failed listings are appended to errors; collection goes on.
 void collect_listings(pg::TxDriver &tx, platform::PlatformClient &client,
                       const scheduler::ClaimedJob &job, const platform::RepoRef &repo,
-                      const std::optional<Since> &since, std::vector<std::string> &errors);
+                      const std::optional<Since> &since, int max_pages,
+                      std::vector<std::string> &errors);
 
 }  // namespace aveloxis::pipeline

@@ -95,7 +95,7 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
                                           std::vector<std::string> &errors) {
     http::KeyPool keys(load_keys(tx, kGitHub), settings.key_reserve);
     http::CurlTransport transport(env, settings.http_connect_timeout_ms, settings.http_timeout_ms,
-                                  kUserAgent);
+                                  kUserAgent, size_t{64} << 20);  // a page is < 64 MiB
     platform::GitHubClient client(github_settings(settings), keys, transport, env);
     std::optional<std::string> dequeue;
     try {
@@ -103,7 +103,7 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
         dequeue = prelim.dequeue;
         if (!dequeue) {
             collect_listings(tx, client, job, prelim.repo, incremental_since(tx, settings, job),
-                             errors);
+                             settings.max_pages_per_listing, errors);
         }
     } catch (const platform::ApiError &e) {
         errors.push_back(std::string("API: ") + e.what());

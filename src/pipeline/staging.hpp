@@ -23,7 +23,8 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
 // Processes every unprocessed staged page of the repo, entity by entity in dependency order,
 // a batch of pages per transaction. When a batch fails, its pages are retried one by one; a
 // page that fails alone is split into single items, and an item that fails alone is set
-// aside with its error (appended to errors): one bad object never blocks a repository. Returns the number of pages processed.
+// aside with its error (appended to errors): one bad object never blocks a repository. Returns the
+// number of pages processed.
 int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
                         std::vector<std::string> &errors);
 

@@ -48,6 +48,9 @@ class PlatformClient {
     virtual RepoFetch fetch_repo(const RepoRef &repo, const std::string &if_none_match) = 0;
     // Final HTTP status of the listing: 200 when all pages were read or on_page stopped it,
     // else the 404/410/403/451 of the first page. Throws ApiError for anything else.
+    // HTTP status of a request that succeeds whenever the base URL and the keys work and
+    // costs no quota: tells a repository that is gone (404) from a misconfigured base URL.
+    virtual long probe_api() = 0;
     virtual long list(ListKind kind, const RepoRef &repo, const ListOptions &options,
                       const PageCallback &on_page) = 0;
 };

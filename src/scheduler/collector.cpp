@@ -56,6 +56,9 @@ void collector_loop(int slot) {
                 pgstat_report_activity(STATE_RUNNING, activity.c_str());
                 JobOutcome outcome = pipeline::run_job(tx, settings, env, *job);
                 finish_or_exit(tx, *job, outcome, settings);
+                elog(outcome.outcome == "error" ? WARNING : LOG, "aveloxis %s: %s: %s%s%s",
+                     name.c_str(), job->repo_git.c_str(), outcome.outcome.c_str(),
+                     outcome.error.empty() ? "" : ": ", outcome.error.c_str());
             }
         } catch (const std::exception &e) {
             snprintf(error, sizeof error, "%s", e.what());

@@ -51,10 +51,10 @@ void finish_job(pg::TxDriver &tx, const ClaimedJob &job, const JobOutcome &outco
         pg::in_transaction(tx, [&] {
             pg::exec(
                 "SELECT aveloxis_ops.finish_job($1::bigint, $2::bigint, $3, $4, $5::jsonb, "
-                "$6::jsonb, $7::timestamptz, $8::integer)",
+                "$6::jsonb, $7::timestamptz, $8::integer, $9::boolean)",
                 {pg::param(job.repo_id), pg::param(job.history_id), outcome.outcome, error,
-                 outcome.counts_json, outcome.http_stats_json, job.started_at,
-                 pg::param(next_due)});
+                 outcome.counts_json, outcome.http_stats_json, job.started_at, pg::param(next_due),
+                 std::string(job.force_full || !job.last_collected ? "true" : "false")});
         });
     } catch (...) {
         RESUME_INTERRUPTS();

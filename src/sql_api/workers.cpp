@@ -46,6 +46,13 @@ std::string collect_now(const std::string &url) {
         repo_id = r.int64(0, 0);
     });
     scheduler::recover_stale_jobs(tx, settings);
+    // Asking for a repository by name brings it back if it had been dequeued.
+    pg::in_transaction(tx, [&] {
+        pg::exec(
+            "UPDATE aveloxis_ops.collection_queue SET status = 'queued', dequeued_reason = NULL "
+            "WHERE repo_id = $1::bigint AND status = 'dequeued'",
+            {pg::param(repo_id)});
+    });
     auto job = scheduler::claim_job(tx, "collect_now", "collect_now", repo_id);
     if (!job) {
         pg::in_transaction(tx, [&] {
@@ -63,6 +70,14 @@ std::string collect_now(const std::string &url) {
     scheduler::finish_job(tx, *job, outcome, settings);
     if (outcome.outcome == "interrupted") throw http::Interrupted("collect_now was interrupted");
     std::string summary = repo.normalized + ": " + outcome.outcome + " " + outcome.counts_json;
+    // Everything collected is committed by now; an error still fails the CALL, so that
+    // scripts and schedulers see it.
+    if (outcome.outcome == "error") {
+        throw pg::PgError(
+            ERRCODE_EXTERNAL_ROUTINE_EXCEPTION,
+            "collection of " + repo.normalized + " finished with errors: " + outcome.error,
+            "What was collected is kept; counts: " + outcome.counts_json);
+    }
     if (!outcome.error.empty()) summary += "; " + outcome.error;
     return summary;
 }

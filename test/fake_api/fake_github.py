@@ -1028,8 +1028,10 @@ class Handler(BaseHTTPRequestHandler):
                 h.update(extra)
             rec["status"] = status
             self._slow(cfg, path, path_q)
-            self._send(status, body_bytes, h, method)
+            # logged before the answer goes out: a client that reads /_fake/log right after
+            # its response must find the entry
             state.add_log(rec)
+            self._send(status, body_bytes, h, method)
 
         if not all(_safe_segment(s) for s in segs):
             return finish(404, dump_json_bytes(NOT_FOUND))

@@ -326,6 +326,10 @@ GetResult GitHubClient::get(const std::string &url_or_path, const std::string &i
     }
 }
 
+long GitHubClient::probe_api() {
+    return get("/rate_limit").response.status;
+}
+
 RepoFetch GitHubClient::fetch_repo(const RepoRef &repo, const std::string &if_none_match) {
     GetResult got = get(repo_path(repo), if_none_match);
     http::HttpResponse &r = got.response;

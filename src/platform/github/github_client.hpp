@@ -51,6 +51,8 @@ class GitHubClient final : public PlatformClient {
                  http::Environment &env);
 
     RepoFetch fetch_repo(const RepoRef &repo, const std::string &if_none_match) override;
+    // GET /rate_limit: it does not count against the rate limit.
+    long probe_api() override;
     long list(ListKind kind, const RepoRef &repo, const ListOptions &options,
               const PageCallback &on_page) override;
 
