@@ -114,7 +114,8 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
     out.http_stats_json = stats_json(client.stats());
     mark_invalid_keys(tx, keys.dropped_key_ids());
     process_staging(tx, job.repo_id, settings.staging_batch_pages, errors);
-    set_phase_status(tx, job, "core", errors.empty() ? "Success" : "Error");
+    set_phase_status(tx, job, "core",
+                     dequeue ? "Standby" : errors.empty() ? "Success" : "Error");
     return dequeue;
 }
 
