@@ -214,7 +214,7 @@ BEGIN
     ORDER BY s.staging_id DESC LIMIT 1;
     SELECT * INTO cur FROM aveloxis_data.repos WHERE repo_id = p_repo_id;
     full_name := cur.repo_owner || '/' || cur.repo_name;
-    id := (r ->> 'id')::bigint;
+    id := CASE WHEN r ->> 'id' ~ '^[0-9]{1,18}$' THEN (r ->> 'id')::bigint END;
     -- only a well-formed owner/name from the API may change the stored URL
     IF r ->> 'full_name' IS NULL
        OR r ->> 'full_name' !~ '^[A-Za-z0-9][A-Za-z0-9_-]{0,38}/[A-Za-z0-9._-]{1,100}$' THEN

@@ -27,6 +27,9 @@ void use_safe_search_path() {
 void WorkerTxDriver::begin() {
     SetCurrentStatementStartTimestamp();
     StartTransactionCommand();
+    // Short transactions built for READ COMMITTED, whatever default_transaction_isolation
+    // the database has (serializable would turn concurrent collectors into retry storms).
+    XactIsoLevel = XACT_READ_COMMITTED;
     use_safe_search_path();
     SPI_connect();
     PushActiveSnapshot(GetTransactionSnapshot());

@@ -137,6 +137,7 @@ void collect_listings(pg::TxDriver &tx, platform::PlatformClient &client,
                     *staged.oldest_update < since->epoch)
                     return false;
             } catch (const pg::PgError &e) {
+                if (!is_data_error(e)) throw;
                 errors.push_back(std::string(listing.entity) + " page " +
                                  std::to_string(page.index) + " (" + page.url +
                                  ") not stored: " + e.what());

@@ -92,7 +92,8 @@ void mark_invalid_keys(pg::TxDriver &tx, const std::vector<int64_t> &key_ids) {
 std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &settings,
                                           http::Environment &env, const scheduler::ClaimedJob &job,
                                           scheduler::JobOutcome &out,
-                                          std::vector<std::string> &errors) {
+                                          std::vector<std::string> &errors,
+                                          std::vector<std::string> &warnings) {
     http::KeyPool keys(load_keys(tx, kGitHub), settings.key_reserve);
     http::CurlTransport transport(env, settings.http_connect_timeout_ms, settings.http_timeout_ms,
                                   kUserAgent, size_t{64} << 20);  // a page is < 64 MiB
@@ -113,9 +114,8 @@ std::optional<std::string> run_api_phases(pg::TxDriver &tx, const pg::Settings &
     }
     out.http_stats_json = stats_json(client.stats());
     mark_invalid_keys(tx, keys.dropped_key_ids());
-    process_staging(tx, job.repo_id, settings.staging_batch_pages, errors);
-    set_phase_status(tx, job, "core",
-                     dequeue ? "Standby" : errors.empty() ? "Success" : "Error");
+    process_staging(tx, job.repo_id, settings.staging_batch_pages, warnings);
+    set_phase_status(tx, job, "core", dequeue ? "Standby" : errors.empty() ? "Success" : "Error");
     return dequeue;
 }
 
@@ -125,14 +125,17 @@ scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
                               pg::PgEnvironment &env, const scheduler::ClaimedJob &job) {
     scheduler::JobOutcome out;
     std::vector<std::string> errors;
+    // Items set aside as bad data: reported, but the run still counts as a success, so the
+    // next run stays incremental and on the normal schedule.
+    std::vector<std::string> warnings;
     // Waits for rate-limit resets can be long: keep the heartbeat fresh well within the
     // stale-lock timeout meanwhile.
     env.set_heartbeat([&] { pg::in_transaction(tx, [&] { refresh_heartbeat(job.repo_id); }); },
                       std::min<int64_t>(30000, int64_t{settings.stale_lock_timeout_s} * 1000 / 3));
     try {
         // Pages staged by an interrupted run are processed before anything new is fetched.
-        process_staging(tx, job.repo_id, settings.staging_batch_pages, errors);
-        auto dequeue = run_api_phases(tx, settings, env, job, out, errors);
+        process_staging(tx, job.repo_id, settings.staging_batch_pages, warnings);
+        auto dequeue = run_api_phases(tx, settings, env, job, out, errors, warnings);
         if (dequeue) {
             out.outcome = "dequeued";
             errors.insert(errors.begin(), *dequeue);
@@ -156,6 +159,7 @@ scheduler::JobOutcome run_job(pg::TxDriver &tx, const pg::Settings &settings,
     }
     env.clear_heartbeat();
     if (out.outcome == "success" && !errors.empty()) out.outcome = "error";
+    for (const auto &w : warnings) errors.push_back("warning: " + w);
     out.error = join(errors);
     if (out.outcome != "interrupted") {
         try {

@@ -1,6 +1,7 @@
 #include "pipeline/staging.hpp"
 
 #include "pg/error.hpp"
+#include "pg/postgres.hpp"
 #include "pg/spi.hpp"
 #include "pipeline/heartbeat.hpp"
 #include "util/json_sanitize.hpp"
@@ -13,6 +14,13 @@ namespace {
 const char *const kEntityOrder[] = {"repo",   "releases", "contributors",
                                     "issues", "pulls",    "issue_comments"};
 }  // namespace
+
+bool is_data_error(const pg::PgError &e) {
+    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation)
+    const int error_class = ERRCODE_TO_CATEGORY(e.sqlerrcode());
+    return error_class == ERRCODE_DATA_EXCEPTION ||
+           error_class == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;
+}
 
 StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &entity,
                       const std::string &url, const std::string &body) {
@@ -38,7 +46,7 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
 }
 
 int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
-                        std::vector<std::string> &errors) {
+                        std::vector<std::string> &warnings) {
     int64_t total = 0;
     for (const char *entity : kEntityOrder) {
         int batch = batch_pages;
@@ -53,6 +61,7 @@ int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
                     refresh_heartbeat(repo_id);
                 });
             } catch (const pg::PgError &e) {
+                if (!is_data_error(e)) throw;  // a cancel, a serialization failure: not the data
                 if (batch > 1) {
                     batch = 1;  // find the page at fault; the others still land
                     continue;
@@ -68,8 +77,8 @@ int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
                             .at(0, 0);
                 });
                 if (set_aside) {
-                    errors.push_back(std::string(entity) + " " + *set_aside +
-                                     " could not be processed and was set aside: " + e.what());
+                    warnings.push_back(std::string(entity) + " " + *set_aside +
+                                       " could not be processed and was set aside: " + e.what());
                     batch = batch_pages;
                 }
                 continue;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "pg/error.hpp"
 #include "pg/transaction.hpp"
 
 namespace aveloxis::pipeline {
@@ -21,11 +22,15 @@ StagedPage stage_page(pg::TxDriver &tx, int64_t repo_id, const std::string &enti
                       const std::string &url, const std::string &body);
 
 // Processes every unprocessed staged page of the repo, entity by entity in dependency order,
-// a batch of pages per transaction. When a batch fails, its pages are retried one by one; a
-// page that fails alone is split into single items, and an item that fails alone is set
-// aside with its error (appended to errors): one bad object never blocks a repository. Returns the
-// number of pages processed.
+// a batch of pages per transaction. When a batch fails with a data error, its pages are
+// retried one by one; a page that fails alone is split into single items, and an item that
+// fails alone is set aside with its error (appended to warnings): one bad object never blocks
+// a repository. Any other error (a cancel, a serialization failure) is thrown, and the pages
+// stay staged. Returns the number of pages processed.
 int64_t process_staging(pg::TxDriver &tx, int64_t repo_id, int batch_pages,
-                        std::vector<std::string> &errors);
+                        std::vector<std::string> &warnings);
+
+// A PostgreSQL error caused by the data itself (SQLSTATE class 22 or 23).
+bool is_data_error(const pg::PgError &e);
 
 }  // namespace aveloxis::pipeline

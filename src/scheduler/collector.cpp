@@ -19,6 +19,9 @@ namespace aveloxis::scheduler {
 namespace {
 
 constexpr int kFinishAttempts = 3;
+// libgit2 1.5 leaks a few hundred KB per fetch (regex match data in its config lookups):
+// a collector exits after this many jobs and the launcher starts a fresh one.
+constexpr int kJobsPerCollector = 100;
 
 // Finishing must not fail silently: a job left 'collecting' by a live worker would stall.
 // If the outcome cannot be recorded, the worker exits, and the launcher's recovery returns
@@ -44,7 +47,8 @@ void collector_loop(int slot) {
     pg::PgEnvironment env;
     const std::string name = "collector " + std::to_string(slot);
     char error[1024] = "";
-    while (!pg::stop_requested()) {
+    int jobs = 0;
+    while (!pg::stop_requested() && jobs < kJobsPerCollector) {
         pg::reload_config_if_requested();
         pg::Settings settings = pg::current_settings();
         bool worked = false;
@@ -52,6 +56,7 @@ void collector_loop(int slot) {
             recover_stale_jobs(tx, settings);
             if (auto job = claim_job(tx, name, "background worker")) {
                 worked = true;
+                jobs++;
                 std::string activity = "collecting " + job->repo_git;
                 pgstat_report_activity(STATE_RUNNING, activity.c_str());
                 JobOutcome outcome = pipeline::run_job(tx, settings, env, *job);

@@ -164,8 +164,9 @@ int start_launcher_for_current_database() {
     int existing = 0;
     pg::guarded([&] {
         auto r = pg::exec(
-            "SELECT pid FROM pg_catalog.pg_stat_activity WHERE backend_type = $1 "
-            "AND datname = pg_catalog.current_database()",
+            "SELECT pid FROM pg_catalog.pg_stat_activity "
+            "WHERE backend_type OPERATOR(pg_catalog.=) $1::pg_catalog.text "
+            "AND datname OPERATOR(pg_catalog.=) pg_catalog.current_database()",
             {std::string(kLauncherType)});
         if (!r.empty()) existing = static_cast<int>(r.int64(0, 0));
     });
