@@ -69,6 +69,7 @@ std::string commit_json(const facade::CommitInfo &c) {
 }
 
 struct RepoGitInfo {
+    std::string repo_git;        // after prelim: a rename changed it
     std::string clone_url;       // from the API, may be empty
     std::string default_branch;  // from the API, may be empty
 };
@@ -77,11 +78,12 @@ RepoGitInfo read_repo_git_info(pg::TxDriver &tx, int64_t repo_id) {
     RepoGitInfo info;
     pg::in_transaction(tx, [&] {
         auto r = pg::exec(
-            "SELECT coalesce(clone_url, ''), coalesce(default_branch, '') "
+            "SELECT repo_git, coalesce(clone_url, ''), coalesce(default_branch, '') "
             "FROM aveloxis_data.repos WHERE repo_id = $1::bigint",
             {pg::param(repo_id)});
-        info.clone_url = r.text(0, 0);
-        info.default_branch = r.text(0, 1);
+        info.repo_git = r.text(0, 0);
+        info.clone_url = r.text(0, 1);
+        info.default_branch = r.text(0, 2);
     });
     return info;
 }
@@ -102,14 +104,7 @@ std::unordered_set<std::string> stored_commits(pg::TxDriver &tx, int64_t repo_id
 FacadeResult run_facade(pg::TxDriver &tx, const pg::Settings &settings, http::Environment &env,
                         const scheduler::ClaimedJob &job) {
     RepoGitInfo info = read_repo_git_info(tx, job.repo_id);
-    // Re-read after prelim: a rename changed owner/name.
-    std::string repo_git;
-    pg::in_transaction(tx, [&] {
-        repo_git = pg::exec("SELECT repo_git FROM aveloxis_data.repos WHERE repo_id = $1::bigint",
-                            {pg::param(job.repo_id)})
-                       .text(0, 0);
-    });
-    std::string clone_url = info.clone_url.empty() ? repo_git + ".git" : info.clone_url;
+    std::string clone_url = info.clone_url.empty() ? info.repo_git + ".git" : info.clone_url;
     if (util::split_url(clone_url).value_or(util::UrlParts{}).scheme != "https" ||
         !util::host_allowed(clone_url, settings.allowed_hosts)) {
         throw facade::FacadeError("clone URL " + clone_url +

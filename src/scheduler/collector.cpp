@@ -53,7 +53,7 @@ void collector_loop(int slot) {
         pg::Settings settings = pg::current_settings();
         bool worked = false;
         try {
-            recover_stale_jobs(tx, settings);
+            // Jobs of dead holders are returned by the launcher's recovery pass.
             if (auto job = claim_job(tx, name, "background worker")) {
                 worked = true;
                 jobs++;
